@@ -1,0 +1,46 @@
+#pragma once
+
+#include <memory>
+
+#include "api/auth.h"
+#include "api/http_types.h"
+#include "api/json.h"
+#include "api/router.h"
+#include "common/ids.h"
+#include "common/metrics.h"
+
+namespace convault {
+
+// The API dispatcher the HTTP server calls: gives every request an id
+// (X-Request-Id), routes it, authenticates and checks roles, runs the
+// handler, turns errors into problem+json, and records one access-log line
+// and the HTTP metrics. Logs hold the route pattern, never the raw path,
+// query or body.
+// Thread safety: Handle and Reject may be called concurrently.
+class ApiService final : public HttpHandler {
+ public:
+  // All references must outlive the service.
+  ApiService(const Router& router, const Authenticator& auth, MetricsRegistry& metrics,
+             IdGenerator& ids);
+
+  HttpResponse Handle(const HttpRequest& request) override;
+  HttpResponse Reject(int status, std::string_view code, std::string_view detail) override;
+
+ private:
+  HttpResponse Dispatch(const HttpRequest& request, const std::string& request_id,
+                     std::string* route_label, std::string* tenant_id);
+  void Finish(HttpResponse& response, std::string_view request_id, std::string_view method,
+              std::string_view route, std::string_view tenant_id, double seconds);
+
+  const Router& router_;
+  const Authenticator& auth_;
+  IdGenerator& ids_;
+  MetricFamily<CounterCell>& requests_;
+  MetricFamily<HistogramCell>& latency_;
+  GaugeCell& in_flight_;
+};
+
+// A JSON response with the given status.
+HttpResponse JsonResponse(int status, const Json& body);
+
+}  // namespace convault

@@ -1,0 +1,150 @@
+#include "cli/commands.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "server/app.h"
+
+namespace convault::cli {
+namespace {
+
+void Fail(std::string_view command, const absl::Status& status) {
+  std::cerr << "convault " << command << ": " << status.message() << "\n";
+}
+
+absl::StatusOr<Config> Load(const ConfigSources& sources) {
+  auto config = LoadConfig(sources);
+  if (!config.ok()) return config.status();
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(config->log.level, &level);
+  log::Init({level});
+  return config;
+}
+
+void PrintAdminKey(const NewTenant& t, const std::string& key_file) {
+  std::cout << "Tenant \"" << t.tenant.name << "\" (" << t.tenant.id << ") admin API key";
+  if (!key_file.empty()) std::cout << " (shown once; also saved to " << key_file << ", mode 0600)";
+  std::cout << ":\n" << t.admin_key.Reveal() << "\n" << std::flush;
+}
+
+// Opens the data directory for a one-shot command (works beside a running server).
+absl::StatusOr<std::unique_ptr<App>> OpenApp(const ConfigSources& sources) {
+  auto config = Load(sources);
+  if (!config.ok()) return config.status();
+  return App::Open(*config, SystemClock::Get(), RandomIdGenerator::Get());
+}
+
+}  // namespace
+
+int Serve(const ConfigSources& sources) {
+  // Block the stop signals before any thread starts, so that every thread
+  // inherits the mask and only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto config = Load(sources);
+  if (!config.ok()) {
+    Fail("serve", config.status());
+    return 2;
+  }
+  auto app = App::Open(*config, SystemClock::Get(), RandomIdGenerator::Get());
+  if (!app.ok()) {
+    Fail("serve", app.status());
+    return 1;
+  }
+  auto fresh = (*app)->InitializeIfNeeded();
+  if (!fresh.ok()) {
+    Fail("serve", fresh.status());
+    return 1;
+  }
+  if (fresh->has_value()) {
+    std::cout << "Initialized data directory " << config->data_dir << ".\n";
+    PrintAdminKey(**fresh, (*app)->layout().admin_key);
+  }
+  absl::Status s = (*app)->Serve();
+  if (!s.ok()) {
+    Fail("serve", s);
+    return 1;
+  }
+  std::cout << "convault listening on http://" << config->http.listen.host << ":"
+            << (*app)->port() << " (data: " << config->data_dir << ")\n"
+            << std::flush;
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::Info("server", "signal", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  (*app)->Shutdown();
+  return 0;
+}
+
+int Init(const ConfigSources& sources) {
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail("init", app.status());
+    return 1;
+  }
+  auto initialized = IsInitialized((*app)->store());
+  if (!initialized.ok()) {
+    Fail("init", initialized.status());
+    return 1;
+  }
+  if (*initialized) {
+    std::cerr << "convault init: " << (*app)->layout().dir
+              << " is already initialized (tenant \"default\" exists); nothing was changed.\n";
+    return 1;
+  }
+  auto fresh = (*app)->InitializeIfNeeded();
+  if (!fresh.ok() || !fresh->has_value()) {
+    Fail("init", fresh.ok() ? absl::InternalError("not initialized") : fresh.status());
+    return 1;
+  }
+  std::cout << "Initialized data directory " << (*app)->layout().dir << ".\n";
+  PrintAdminKey(**fresh, (*app)->layout().admin_key);
+  return 0;
+}
+
+int TenantCreate(const ConfigSources& sources, const std::string& name) {
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail("tenant create", app.status());
+    return 1;
+  }
+  auto initialized = IsInitialized((*app)->store());
+  if (!initialized.ok() || !*initialized) {
+    std::cerr << "convault tenant create: " << (*app)->layout().dir
+              << " is not initialized; run `convault init` or `convault serve` first.\n";
+    return 1;
+  }
+  auto t = CreateTenantWithAdminKey((*app)->store(), name, SystemClock::Get(),
+                                    RandomIdGenerator::Get());
+  if (!t.ok()) {
+    Fail("tenant create", t.status());
+    return 1;
+  }
+  PrintAdminKey(*t, "");
+  return 0;
+}
+
+int TenantList(const ConfigSources& sources) {
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail("tenant list", app.status());
+    return 1;
+  }
+  auto tenants = (*app)->store().ListTenants();
+  if (!tenants.ok()) {
+    Fail("tenant list", tenants.status());
+    return 1;
+  }
+  for (const Tenant& t : *tenants) std::cout << t.id << "\t" << t.name << "\n";
+  return 0;
+}
+
+}  // namespace convault::cli

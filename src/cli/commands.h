@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+#include "config/config.h"
+
+namespace convault::cli {
+
+// Each command returns the process exit code. Messages for the operator go
+// to stderr; what a command produces (keys, lists) goes to stdout.
+int Serve(const ConfigSources& sources);
+int Init(const ConfigSources& sources);
+int TenantCreate(const ConfigSources& sources, const std::string& name);
+int TenantList(const ConfigSources& sources);
+
+}  // namespace convault::cli

@@ -1,0 +1,79 @@
+// convault: the executable. Parses the command line and hands over to the
+// commands; everything else lives in the library.
+#include <sys/stat.h>
+
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "cli/commands.h"
+
+namespace {
+
+struct CommonFlags {
+  std::string data;
+  std::string config;
+  void AddTo(CLI::App* cmd) {
+    cmd->add_option("--data", data, "data directory (default ./convault-data; env CONVAULT_DATA)");
+    cmd->add_option("--config", config, "convault.toml to read (env CONVAULT_CONFIG)");
+  }
+  convault::ConfigSources Sources() const {
+    convault::ConfigSources s;
+    s.env = convault::ConvaultEnvironment();
+    if (!config.empty()) s.config_file = config;
+    if (!data.empty()) s.flags["data_dir"] = data;
+    return s;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Everything convault writes (stores, key files, exports) is for its owner only.
+  umask(0077);
+  CLI::App app{"convault: stores customer-messaging conversations and protects the personal data in them"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("convault 0.1.0"));
+
+  CommonFlags serve_flags;
+  std::string listen;
+  std::string log_level;
+  auto* serve = app.add_subcommand("serve", "serve the HTTP API (initializes an empty data dir)");
+  serve_flags.AddTo(serve);
+  serve->add_option("--listen", listen, "ADDR:PORT (default 127.0.0.1:8080; env CONVAULT_LISTEN)");
+  serve->add_option("--log-level", log_level, "debug, info, warn or error");
+
+  CommonFlags init_flags;
+  auto* init = app.add_subcommand("init", "initialize a data directory and print its admin key");
+  init_flags.AddTo(init);
+
+  auto* tenant = app.add_subcommand("tenant", "manage tenants");
+  tenant->require_subcommand(1);
+  CommonFlags create_flags;
+  std::string tenant_name;
+  auto* create = tenant->add_subcommand("create", "create a tenant and print its admin key");
+  create_flags.AddTo(create);
+  create->add_option("NAME", tenant_name, "tenant name: a-z, 0-9 and '-'")->required();
+  CommonFlags list_flags;
+  auto* list = tenant->add_subcommand("list", "list tenants");
+  list_flags.AddTo(list);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (serve->parsed()) {
+    convault::ConfigSources s = serve_flags.Sources();
+    if (!listen.empty()) s.flags["listen"] = listen;
+    if (!log_level.empty()) s.flags["log.level"] = log_level;
+    return convault::cli::Serve(s);
+  }
+  if (init->parsed()) return convault::cli::Init(init_flags.Sources());
+  if (create->parsed()) return convault::cli::TenantCreate(create_flags.Sources(), tenant_name);
+  if (list->parsed()) return convault::cli::TenantList(list_flags.Sources());
+  return 2;
+}

@@ -1,0 +1,25 @@
+#include "common/clock.h"
+
+namespace convault {
+
+SystemClock& SystemClock::Get() {
+  static SystemClock* clock = new SystemClock();
+  return *clock;
+}
+
+absl::Time FakeClock::Now() const {
+  absl::MutexLock lock(&mu_);
+  return now_;
+}
+
+void FakeClock::Advance(absl::Duration d) {
+  absl::MutexLock lock(&mu_);
+  now_ += d;
+}
+
+void FakeClock::Set(absl::Time t) {
+  absl::MutexLock lock(&mu_);
+  now_ = t;
+}
+
+}  // namespace convault

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "config/listen_address.h"
+
+namespace convault {
+
+// HTTP server limits and threads. Defaults suit a small production install.
+struct HttpOptions {
+  ListenAddress listen{"127.0.0.1", 8080};
+  int io_threads = 0;                   // 0: one per core
+  int handler_threads = 32;             // blocking request handlers (store commits wait here)
+  int64_t max_body_bytes = 1 << 20;     // larger bodies get 413
+  int64_t max_header_bytes = 16 << 10;  // larger header blocks get 431
+  int header_timeout_ms = 10000;        // slow headers get 408 and a close
+  int read_timeout_ms = 30000;          // whole request, headers and body
+  int write_timeout_ms = 30000;
+  int idle_timeout_ms = 60000;  // keep-alive connection with no request
+  int max_connections = 10000;
+  int shutdown_grace_ms = 30000;  // in-flight requests get this long on SIGTERM
+};
+
+struct StoreOptions {
+  std::string url;  // empty or "sqlite": embedded store in the data directory
+  int busy_timeout_ms = 5000;
+  int max_batch = 512;         // writes per group commit
+  int read_connections = 8;
+};
+
+struct LogOptions {
+  std::string level = "info";
+};
+
+// The whole validated configuration. Immutable once loaded.
+struct Config {
+  std::string data_dir = "convault-data";
+  std::string config_file;  // the file that was read, if any
+  HttpOptions http;
+  StoreOptions store;
+  LogOptions log;
+};
+
+// Where configuration comes from. Precedence: defaults < file < environment < flags.
+struct ConfigSources {
+  // Explicit --config FILE; otherwise CONVAULT_CONFIG; otherwise DATA_DIR/convault.toml
+  // when that file exists.
+  std::optional<std::string> config_file;
+  // CONVAULT_* variables (other entries are ignored).
+  std::map<std::string, std::string> env;
+  // Flag values by field name ("data_dir", "listen", "http.max_body_bytes", ...).
+  std::map<std::string, std::string> flags;
+};
+
+// Reads and validates. Errors name the field and the source, e.g.
+// "config: http.max_body_bytes (from CONVAULT_HTTP_MAX_BODY_BYTES): must be at least 1024".
+absl::StatusOr<Config> LoadConfig(const ConfigSources& sources);
+
+// The environment of this process as a map of its CONVAULT_* variables.
+std::map<std::string, std::string> ConvaultEnvironment();
+
+// Field names with their environment variable, for --help and docs.
+struct ConfigFieldInfo {
+  std::string name;
+  std::string env;
+  std::string description;
+};
+std::vector<ConfigFieldInfo> ConfigFields();
+
+}  // namespace convault

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "api/api_service.h"
+#include "api/auth.h"
+#include "api/handlers/api_keys_handler.h"
+#include "api/handlers/health_handler.h"
+#include "api/handlers/metrics_handler.h"
+#include "api/http_server.h"
+#include "api/router.h"
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/metrics.h"
+#include "config/config.h"
+#include "server/data_dir.h"
+#include "store/instrumented_store.h"
+#include "store/key_store.h"
+#include "store/store.h"
+
+namespace convault {
+
+// The composition root: builds the object graph from a validated Config and
+// owns it. Nothing imports this component except the executable and tests.
+class App {
+ public:
+  // Opens (creating when missing) the data directory, the data store and the
+  // key store. Does not serve yet.
+  static absl::StatusOr<std::unique_ptr<App>> Open(const Config& config, Clock& clock,
+                                                   IdGenerator& ids);
+  ~App();
+
+  // Initializes the data directory when it is not: returns the new default
+  // tenant and its admin key (to print once), or nullopt when it already was.
+  absl::StatusOr<std::optional<NewTenant>> InitializeIfNeeded();
+
+  // Starts the HTTP server on config.http.listen.
+  absl::Status Serve();
+  uint16_t port() const;
+
+  // Graceful stop: HTTP drain, then the stores close. Idempotent.
+  void Shutdown();
+
+  Store& store() { return *store_; }
+  KeyStore& key_store() { return *key_store_; }
+  MetricsRegistry& metrics() { return metrics_; }
+  const DataDirLayout& layout() const { return layout_; }
+
+ private:
+  App(const Config& config, Clock& clock, IdGenerator& ids);
+
+  const Config config_;
+  Clock& clock_;
+  IdGenerator& ids_;
+  DataDirLayout layout_;
+  MetricsRegistry metrics_;
+  std::unique_ptr<Store> base_store_;
+  std::unique_ptr<InstrumentedStore> store_;
+  std::unique_ptr<KeyStore> key_store_;
+  std::unique_ptr<Authenticator> auth_;
+  Router router_;
+  std::unique_ptr<HealthHandler> health_;
+  std::unique_ptr<MetricsHandler> metrics_handler_;
+  std::unique_ptr<ApiKeysHandler> api_keys_;
+  std::unique_ptr<ApiService> service_;
+  std::unique_ptr<HttpServer> http_;
+  bool shut_down_ = false;
+};
+
+}  // namespace convault

@@ -1,0 +1,67 @@
+#include "store/instrumented_store.h"
+
+#include <chrono>
+
+namespace convault {
+namespace {
+const absl::Status& StatusOf(const absl::Status& s) { return s; }
+template <typename T>
+const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
+  return s.status();
+}
+}  // namespace
+
+InstrumentedStore::InstrumentedStore(Store& base, MetricsRegistry& metrics)
+    : base_(base),
+      latency_(metrics.AddHistogram("convault_store_operation_duration_seconds",
+                                    "Latency of data store operations.", {"op"},
+                                    MetricsRegistry::LatencyBuckets())),
+      errors_(metrics.AddCounter("convault_store_operation_errors_total",
+                                 "Data store operations that failed.", {"op"})) {}
+
+template <typename Fn>
+auto InstrumentedStore::Timed(std::string_view op, Fn fn) -> decltype(fn()) {
+  auto start = std::chrono::steady_clock::now();
+  auto result = fn();
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  latency_.With({op}).Observe(elapsed.count());
+  const absl::Status& s = StatusOf(result);
+  if (!s.ok() && !absl::IsNotFound(s)) errors_.With({op}).Inc();
+  return result;
+}
+
+absl::Status InstrumentedStore::CheckReady() {
+  return Timed("check_ready", [&] { return base_.CheckReady(); });
+}
+absl::Status InstrumentedStore::CreateTenant(const Tenant& tenant, const ApiKey& admin_key) {
+  return Timed("create_tenant", [&] { return base_.CreateTenant(tenant, admin_key); });
+}
+absl::StatusOr<Tenant> InstrumentedStore::GetTenant(std::string_view tenant_id) {
+  return Timed("get_tenant", [&] { return base_.GetTenant(tenant_id); });
+}
+absl::StatusOr<Tenant> InstrumentedStore::FindTenantByName(std::string_view name) {
+  return Timed("find_tenant_by_name", [&] { return base_.FindTenantByName(name); });
+}
+absl::StatusOr<std::vector<Tenant>> InstrumentedStore::ListTenants() {
+  return Timed("list_tenants", [&] { return base_.ListTenants(); });
+}
+absl::Status InstrumentedStore::CreateApiKey(const ApiKey& key) {
+  return Timed("create_api_key", [&] { return base_.CreateApiKey(key); });
+}
+absl::StatusOr<ApiKey> InstrumentedStore::GetApiKey(std::string_view tenant_id,
+                                                    std::string_view key_id) {
+  return Timed("get_api_key", [&] { return base_.GetApiKey(tenant_id, key_id); });
+}
+absl::StatusOr<ApiKey> InstrumentedStore::FindApiKeyForAuth(std::string_view key_id) {
+  return Timed("find_api_key_for_auth", [&] { return base_.FindApiKeyForAuth(key_id); });
+}
+absl::StatusOr<Page<ApiKey>> InstrumentedStore::ListApiKeys(std::string_view tenant_id,
+                                                            const ListOptions& options) {
+  return Timed("list_api_keys", [&] { return base_.ListApiKeys(tenant_id, options); });
+}
+absl::Status InstrumentedStore::DeleteApiKey(std::string_view tenant_id,
+                                             std::string_view key_id) {
+  return Timed("delete_api_key", [&] { return base_.DeleteApiKey(tenant_id, key_id); });
+}
+
+}  // namespace convault

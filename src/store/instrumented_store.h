@@ -1,0 +1,38 @@
+#pragma once
+
+#include "common/metrics.h"
+#include "store/store.h"
+
+namespace convault {
+
+// A Store decorator that records the latency and failures of each operation
+// in the metrics registry (convault_store_operation_duration_seconds{op},
+// convault_store_operation_errors_total{op}). NotFound is an answer, not a failure.
+class InstrumentedStore final : public Store {
+ public:
+  // `base` must outlive this object.
+  InstrumentedStore(Store& base, MetricsRegistry& metrics);
+
+  absl::Status CheckReady() override;
+  absl::Status CreateTenant(const Tenant& tenant, const ApiKey& admin_key) override;
+  absl::StatusOr<Tenant> GetTenant(std::string_view tenant_id) override;
+  absl::StatusOr<Tenant> FindTenantByName(std::string_view name) override;
+  absl::StatusOr<std::vector<Tenant>> ListTenants() override;
+  absl::Status CreateApiKey(const ApiKey& key) override;
+  absl::StatusOr<ApiKey> GetApiKey(std::string_view tenant_id, std::string_view key_id) override;
+  absl::StatusOr<ApiKey> FindApiKeyForAuth(std::string_view key_id) override;
+  absl::StatusOr<Page<ApiKey>> ListApiKeys(std::string_view tenant_id,
+                                           const ListOptions& options) override;
+  absl::Status DeleteApiKey(std::string_view tenant_id, std::string_view key_id) override;
+  void Close() override { base_.Close(); }
+
+ private:
+  template <typename Fn>
+  auto Timed(std::string_view op, Fn fn) -> decltype(fn());
+
+  Store& base_;
+  MetricFamily<HistogramCell>& latency_;
+  MetricFamily<CounterCell>& errors_;
+};
+
+}  // namespace convault

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "absl/synchronization/mutex.h"
+#include "store/store.h"
+
+namespace convault {
+
+// An in-memory Store for unit tests of the layers above it. Passes the same
+// conformance suite as the real backends; keeps nothing across restarts.
+class MemoryStore final : public Store {
+ public:
+  absl::Status CheckReady() override;
+  absl::Status CreateTenant(const Tenant& tenant, const ApiKey& admin_key) override;
+  absl::StatusOr<Tenant> GetTenant(std::string_view tenant_id) override;
+  absl::StatusOr<Tenant> FindTenantByName(std::string_view name) override;
+  absl::StatusOr<std::vector<Tenant>> ListTenants() override;
+  absl::Status CreateApiKey(const ApiKey& key) override;
+  absl::StatusOr<ApiKey> GetApiKey(std::string_view tenant_id, std::string_view key_id) override;
+  absl::StatusOr<ApiKey> FindApiKeyForAuth(std::string_view key_id) override;
+  absl::StatusOr<Page<ApiKey>> ListApiKeys(std::string_view tenant_id,
+                                           const ListOptions& options) override;
+  absl::Status DeleteApiKey(std::string_view tenant_id, std::string_view key_id) override;
+  void Close() override;
+
+ private:
+  absl::Status CheckOpen() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<std::string, Tenant, std::less<>> tenants_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ApiKey, std::less<>> api_keys_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace convault

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace convault::sqlite {
+
+// Maps an SQLite result code to a Status: constraint violations to
+// AlreadyExists / FailedPrecondition, BUSY/LOCKED to Unavailable, the rest to
+// Internal. `what` names the operation; no values are ever included.
+absl::Status ErrorStatus(int rc, std::string_view what, sqlite3* db = nullptr);
+
+// A prepared statement owned by a Connection's cache. Use through Statement::Scope,
+// which resets and clears bindings when it goes out of scope.
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& Bind(int index, int64_t value);
+  // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
+  absl::StatusOr<bool> Step();
+  // Runs to completion (for writes).
+  absl::Status Run();
+
+  std::string Text(int col) const;
+  std::string Blob(int col) const;
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+  int bind_rc_ = SQLITE_OK;
+};
+
+// One SQLite connection with a cache of prepared statements. Not thread-safe:
+// one thread uses a connection at a time (the writer thread, or a reader
+// checked out of the pool).
+class Connection {
+ public:
+  struct Options {
+    int busy_timeout_ms = 5000;
+    bool create = true;
+  };
+
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path,
+                                                          const Options& options);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Runs SQL without results (pragmas, DDL, BEGIN/COMMIT).
+  absl::Status Exec(const char* sql);
+
+  // A cached prepared statement for `sql`, reset when the returned guard dies.
+  // REQUIRES: `sql` is a string literal (its address is the cache key).
+  class Use {
+   public:
+    explicit Use(Statement& s) : s_(s) {}
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+    ~Use() { s_.Reset(); }
+    Statement* operator->() { return &s_; }
+    Statement& operator*() { return s_; }
+
+   private:
+    Statement& s_;
+  };
+  absl::StatusOr<Statement*> Prepare(const char* sql);
+
+  int64_t Changes() const { return sqlite3_changes64(db_); }
+  sqlite3* raw() { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
+};
+
+}  // namespace convault::sqlite
+
+// `CV_SQL(stmt, conn, "SELECT ...");` declares `stmt`, a Connection::Use guard.
+#define CV_SQL(var, conn, sql)                    \
+  auto var##_prepared = (conn).Prepare(sql);      \
+  if (!var##_prepared.ok()) return var##_prepared.status(); \
+  ::convault::sqlite::Connection::Use var(**var##_prepared)

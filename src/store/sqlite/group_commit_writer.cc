@@ -1,0 +1,81 @@
+#include "store/sqlite/group_commit_writer.h"
+
+namespace convault::sqlite {
+
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> conn, int max_batch,
+                                     CommitObserver observer)
+    : conn_(std::move(conn)),
+      max_batch_(max_batch > 0 ? static_cast<size_t>(max_batch) : 1),
+      observer_(std::move(observer)),
+      thread_([this] { Loop(); }) {}
+
+GroupCommitWriter::~GroupCommitWriter() { Stop(); }
+
+void GroupCommitWriter::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status GroupCommitWriter::Write(Op op) {
+  Pending pending{std::move(op), absl::OkStatus(), false};
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return absl::UnavailableError("the store is closed");
+  queue_.push_back(&pending);
+  mu_.Await(absl::Condition(&pending.done));
+  return pending.result;
+}
+
+void GroupCommitWriter::Loop() {
+  while (true) {
+    std::deque<Pending*> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](GroupCommitWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
+            return !w->queue_.empty() || w->stopping_;
+          },
+          this));
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    if (observer_) observer_(batch.size());
+    absl::MutexLock lock(&mu_);
+    for (Pending* p : batch) p->done = true;
+  }
+}
+
+void GroupCommitWriter::RunBatch(std::deque<Pending*>& batch) {
+  absl::Status begin = conn_->Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (Pending* p : batch) p->result = begin;
+    return;
+  }
+  for (Pending* p : batch) {
+    absl::Status s = conn_->Exec("SAVEPOINT op");
+    if (s.ok()) s = p->op(*conn_);
+    if (s.ok()) {
+      s = conn_->Exec("RELEASE op");
+    } else {
+      conn_->Exec("ROLLBACK TO op").IgnoreError();
+      conn_->Exec("RELEASE op").IgnoreError();
+    }
+    p->result = s;
+  }
+  absl::Status commit = conn_->Exec("COMMIT");
+  if (!commit.ok()) {
+    conn_->Exec("ROLLBACK").IgnoreError();
+    for (Pending* p : batch) {
+      if (p->result.ok()) p->result = commit;
+    }
+  }
+}
+
+}  // namespace convault::sqlite

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "store/sqlite/connection.h"
+
+namespace convault::sqlite {
+
+// The single writer of an SQLite database. Callers hand it write operations
+// and block until their operation is durably committed. Operations queued
+// while a commit is under way are committed together in the next transaction
+// (group commit: many callers share one fsync). Each operation runs in its
+// own savepoint, so one failing operation rolls back alone and the others of
+// its batch still commit.
+// Thread safety: Write may be called from any thread.
+class GroupCommitWriter {
+ public:
+  using Op = std::function<absl::Status(Connection&)>;
+
+  // Observer of each commit: the number of operations in it (for metrics and tests).
+  using CommitObserver = std::function<void(size_t ops)>;
+
+  GroupCommitWriter(std::unique_ptr<Connection> conn, int max_batch,
+                    CommitObserver observer = nullptr);
+  GroupCommitWriter(const GroupCommitWriter&) = delete;
+  GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
+  // Finishes queued operations, then closes the connection.
+  ~GroupCommitWriter();
+
+  // Runs `op` inside a transaction; returns its status once committed (or
+  // the commit's error). Unavailable after Stop().
+  absl::Status Write(Op op);
+
+  // Drains the queue and stops the thread. Idempotent.
+  void Stop();
+
+ private:
+  struct Pending {
+    Op op;
+    absl::Status result;
+    bool done = false;
+  };
+
+  void Loop();
+  void RunBatch(std::deque<Pending*>& batch);
+
+  std::unique_ptr<Connection> conn_;
+  const size_t max_batch_;
+  CommitObserver observer_;
+  absl::Mutex mu_;
+  std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace convault::sqlite

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "store/key_store.h"
+#include "store/sqlite/group_commit_writer.h"
+#include "store/sqlite/read_pool.h"
+
+namespace convault {
+
+// The key store in its own SQLite file (DATA_DIR/keys.db), apart from the
+// data store so that a data backup never carries the keys that open it.
+class SqliteKeyStore final : public KeyStore {
+ public:
+  struct Options {
+    std::string path;
+    int busy_timeout_ms = 5000;
+    int read_connections = 2;
+  };
+  static absl::StatusOr<std::unique_ptr<SqliteKeyStore>> Open(const Options& options,
+                                                              Clock& clock);
+  ~SqliteKeyStore() override;
+
+  absl::Status CheckReady() override;
+  absl::Status PutWrappedKey(const WrappedKey& key) override;
+  absl::StatusOr<WrappedKey> GetWrappedKey(std::string_view tenant_id,
+                                           std::string_view key_id) override;
+  absl::Status DeleteWrappedKey(std::string_view tenant_id, std::string_view key_id) override;
+  absl::StatusOr<int64_t> CountWrappedKeys(std::string_view tenant_id) override;
+  void Close() override;
+
+ private:
+  SqliteKeyStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
+                 std::unique_ptr<sqlite::ReadPool> readers)
+      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+
+  std::unique_ptr<sqlite::GroupCommitWriter> writer_;
+  std::unique_ptr<sqlite::ReadPool> readers_;
+};
+
+}  // namespace convault

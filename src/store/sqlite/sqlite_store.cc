@@ -1,0 +1,205 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include "common/status.h"
+#include "common/time_format.h"
+#include "store/sqlite/migrator.h"
+
+namespace convault {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+namespace {
+
+Tenant TenantFromRow(const Statement& s) {
+  return Tenant{s.Text(0), s.Text(1), FromStorageMicros(s.Int(2))};
+}
+
+constexpr char kApiKeyColumns[] = "id, tenant_id, name, roles, secret_hash, created_at";
+
+ApiKey ApiKeyFromRow(const Statement& s) {
+  ApiKey k;
+  k.id = s.Text(0);
+  k.tenant_id = s.Text(1);
+  k.name = s.Text(2);
+  k.roles = RoleSet(static_cast<uint32_t>(s.Int(3)));
+  k.secret_hash = s.Blob(4);
+  k.created_at = FromStorageMicros(s.Int(5));
+  return k;
+}
+
+absl::Status InsertApiKey(Connection& c, const ApiKey& key) {
+  CV_SQL(q, c,
+         "INSERT INTO api_keys (id, tenant_id, name, roles, secret_hash, created_at) "
+         "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = ?2)");
+  CV_RETURN_IF_ERROR(q->Bind(1, key.id)
+                         .Bind(2, key.tenant_id)
+                         .Bind(3, key.name)
+                         .Bind(4, int64_t{key.roles.bits()})
+                         .BindBlob(5, key.secret_hash)
+                         .Bind(6, ToStorageMicros(key.created_at))
+                         .Run());
+  if (c.Changes() == 0) return absl::NotFoundError("tenant not found");
+  return absl::OkStatus();
+}
+
+absl::Status Renamed(absl::Status s, std::string_view what) {
+  if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError(std::string(what));
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const Options& options,
+                                                               Clock& clock) {
+  Connection::Options co;
+  co.busy_timeout_ms = options.busy_timeout_ms;
+  auto conn = Connection::Open(options.path, co);
+  if (!conn.ok()) return conn.status();
+  CV_RETURN_IF_ERROR(sqlite::ApplyMigrations(**conn, sqlite::DataMigrations(), clock.Now()));
+  auto readers = sqlite::ReadPool::Open(options.path, options.read_connections, co);
+  if (!readers.ok()) return readers.status();
+  auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(*conn), options.max_batch,
+                                                            options.commit_observer);
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(*readers)));
+}
+
+SqliteStore::~SqliteStore() { Close(); }
+
+void SqliteStore::Close() {
+  writer_->Stop();
+  readers_->Close();
+}
+
+template <typename Fn>
+auto SqliteStore::Read(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
+  auto lease = readers_->Acquire();
+  if (lease == nullptr) return absl::UnavailableError("the store is closed");
+  return fn(**lease);
+}
+
+absl::Status SqliteStore::CheckReady() {
+  return Read([](Connection& c) -> absl::Status {
+    auto v = sqlite::SchemaVersion(c);
+    if (!v.ok()) return v.status();
+    if (*v != sqlite::DataMigrations().back().version) {
+      return absl::UnavailableError("schema migrations are not all applied");
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteStore::CreateTenant(const Tenant& tenant, const ApiKey& admin_key) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c, "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)");
+    CV_RETURN_IF_ERROR(Renamed(q->Bind(1, tenant.id)
+                                   .Bind(2, tenant.name)
+                                   .Bind(3, ToStorageMicros(tenant.created_at))
+                                   .Run(),
+                               "a tenant with this name or id exists"));
+    return Renamed(InsertApiKey(c, admin_key), "an api key with this id exists");
+  });
+}
+
+absl::StatusOr<Tenant> SqliteStore::GetTenant(std::string_view tenant_id) {
+  return Read([&](Connection& c) -> absl::StatusOr<Tenant> {
+    CV_SQL(q, c, "SELECT id, name, created_at FROM tenants WHERE id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
+    if (!row) return absl::NotFoundError("tenant not found");
+    return TenantFromRow(*q);
+  });
+}
+
+absl::StatusOr<Tenant> SqliteStore::FindTenantByName(std::string_view name) {
+  return Read([&](Connection& c) -> absl::StatusOr<Tenant> {
+    CV_SQL(q, c, "SELECT id, name, created_at FROM tenants WHERE name = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, name).Step());
+    if (!row) return absl::NotFoundError("tenant not found");
+    return TenantFromRow(*q);
+  });
+}
+
+absl::StatusOr<std::vector<Tenant>> SqliteStore::ListTenants() {
+  return Read([&](Connection& c) -> absl::StatusOr<std::vector<Tenant>> {
+    CV_SQL(q, c, "SELECT id, name, created_at FROM tenants ORDER BY name");
+    std::vector<Tenant> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back(TenantFromRow(*q));
+    }
+    return out;
+  });
+}
+
+absl::Status SqliteStore::CreateApiKey(const ApiKey& key) {
+  return writer_->Write([&](Connection& c) {
+    return Renamed(InsertApiKey(c, key), "an api key with this id exists");
+  });
+}
+
+absl::StatusOr<ApiKey> SqliteStore::GetApiKey(std::string_view tenant_id,
+                                              std::string_view key_id) {
+  return Read([&](Connection& c) -> absl::StatusOr<ApiKey> {
+    CV_SQL(q, c,
+           "SELECT id, tenant_id, name, roles, secret_hash, created_at FROM api_keys "
+           "WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, key_id).Step());
+    if (!row) return absl::NotFoundError("api key not found");
+    return ApiKeyFromRow(*q);
+  });
+}
+
+absl::StatusOr<ApiKey> SqliteStore::FindApiKeyForAuth(std::string_view key_id) {
+  return Read([&](Connection& c) -> absl::StatusOr<ApiKey> {
+    CV_SQL(q, c,
+           "SELECT id, tenant_id, name, roles, secret_hash, created_at FROM api_keys "
+           "WHERE id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, key_id).Step());
+    if (!row) return absl::NotFoundError("api key not found");
+    return ApiKeyFromRow(*q);
+  });
+}
+
+absl::StatusOr<Page<ApiKey>> SqliteStore::ListApiKeys(std::string_view tenant_id,
+                                                      const ListOptions& options) {
+  return Read([&](Connection& c) -> absl::StatusOr<Page<ApiKey>> {
+    CV_SQL(q, c,
+           "SELECT id, tenant_id, name, roles, secret_hash, created_at FROM api_keys "
+           "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+    q->Bind(1, tenant_id).Bind(2, options.after).Bind(3, int64_t{options.limit} + 1);
+    Page<ApiKey> page;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      page.items.push_back(ApiKeyFromRow(*q));
+    }
+    if (page.items.size() > static_cast<size_t>(options.limit)) {
+      page.items.pop_back();
+      page.next_cursor = page.items.back().id;
+    }
+    return page;
+  });
+}
+
+absl::Status SqliteStore::DeleteApiKey(std::string_view tenant_id, std::string_view key_id) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(find, c, "SELECT roles FROM api_keys WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, find->Bind(1, tenant_id).Bind(2, key_id).Step());
+    if (!row) return absl::NotFoundError("api key not found");
+    if (RoleSet(static_cast<uint32_t>(find->Int(0))).Has(Role::kAdmin)) {
+      CV_SQL(others, c,
+             "SELECT COUNT(*) FROM api_keys WHERE tenant_id = ? AND id <> ? AND (roles & 1) <> 0");
+      CV_ASSIGN_OR_RETURN(bool counted, others->Bind(1, tenant_id).Bind(2, key_id).Step());
+      if (!counted || others->Int(0) == 0) {
+        return WithCode(absl::FailedPreconditionError(
+                            "this is the tenant's last admin key; create another admin key first"),
+                        "last_admin_key");
+      }
+    }
+    CV_SQL(del, c, "DELETE FROM api_keys WHERE tenant_id = ? AND id = ?");
+    return del->Bind(1, tenant_id).Bind(2, key_id).Run();
+  });
+}
+
+}  // namespace convault

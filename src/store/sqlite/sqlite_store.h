@@ -1,0 +1,56 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "store/sqlite/group_commit_writer.h"
+#include "store/sqlite/read_pool.h"
+#include "store/store.h"
+
+namespace convault {
+
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL,
+// foreign keys on, a busy timeout (so the CLI can work beside a running
+// server), one writer thread with group commit and a pool of readers.
+class SqliteStore final : public Store {
+ public:
+  struct Options {
+    std::string path;  // the database file, e.g. DATA_DIR/data.db
+    int busy_timeout_ms = 5000;
+    int max_batch = 512;
+    int read_connections = 4;
+    sqlite::GroupCommitWriter::CommitObserver commit_observer;
+  };
+
+  // Opens (creating when missing) and migrates the database.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const Options& options, Clock& clock);
+  ~SqliteStore() override;
+
+  absl::Status CheckReady() override;
+  absl::Status CreateTenant(const Tenant& tenant, const ApiKey& admin_key) override;
+  absl::StatusOr<Tenant> GetTenant(std::string_view tenant_id) override;
+  absl::StatusOr<Tenant> FindTenantByName(std::string_view name) override;
+  absl::StatusOr<std::vector<Tenant>> ListTenants() override;
+  absl::Status CreateApiKey(const ApiKey& key) override;
+  absl::StatusOr<ApiKey> GetApiKey(std::string_view tenant_id, std::string_view key_id) override;
+  absl::StatusOr<ApiKey> FindApiKeyForAuth(std::string_view key_id) override;
+  absl::StatusOr<Page<ApiKey>> ListApiKeys(std::string_view tenant_id,
+                                           const ListOptions& options) override;
+  absl::Status DeleteApiKey(std::string_view tenant_id, std::string_view key_id) override;
+  void Close() override;
+
+ private:
+  SqliteStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
+              std::unique_ptr<sqlite::ReadPool> readers)
+      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+
+  template <typename Fn>
+  auto Read(Fn fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
+
+  std::unique_ptr<sqlite::GroupCommitWriter> writer_;
+  std::unique_ptr<sqlite::ReadPool> readers_;
+};
+
+}  // namespace convault

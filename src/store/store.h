@@ -1,0 +1,71 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "model/api_key.h"
+#include "model/tenant.h"
+
+namespace convault {
+
+// Paging through a list ordered by id: at most `limit` items with id > `after`.
+struct ListOptions {
+  int limit = 50;
+  std::string after;  // exclusive; empty for the first page
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_cursor;  // set when more items follow
+};
+
+// The data store: every persistent object except wrapped keys (KeyStore).
+//
+// Contract shared by every backend (memory, SQLite, PostgreSQL), proven by
+// tests/store/store_conformance_test.cc:
+// - Every object belongs to one tenant; every tenant-scoped call takes the
+//   tenant id and never returns or changes another tenant's rows: a foreign
+//   id answers NotFound, exactly like a missing one.
+// - A call that returns OK has been committed durably; a failed call changed
+//   nothing.
+// - Errors: NotFound, AlreadyExists (unique key taken), FailedPrecondition
+//   (a rule of the data would break), Unavailable (busy or closed),
+//   Internal. Messages never contain stored values.
+// - The store keeps the bytes it is given; it never sees plaintext of
+//   encrypted fields and decides no policy.
+// Thread safety: all methods may be called concurrently from any thread.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // OK when the store answers and its schema is at the version this build expects.
+  virtual absl::Status CheckReady() = 0;
+
+  // Creates a tenant together with its first admin key, atomically.
+  // AlreadyExists when the id or the name is taken.
+  virtual absl::Status CreateTenant(const Tenant& tenant, const ApiKey& admin_key) = 0;
+  virtual absl::StatusOr<Tenant> GetTenant(std::string_view tenant_id) = 0;
+  virtual absl::StatusOr<Tenant> FindTenantByName(std::string_view name) = 0;
+  virtual absl::StatusOr<std::vector<Tenant>> ListTenants() = 0;
+
+  // NotFound when key.tenant_id is not a tenant; AlreadyExists when the id is taken.
+  virtual absl::Status CreateApiKey(const ApiKey& key) = 0;
+  virtual absl::StatusOr<ApiKey> GetApiKey(std::string_view tenant_id,
+                                           std::string_view key_id) = 0;
+  // Any tenant's key by id. Only for authenticating a presented token.
+  virtual absl::StatusOr<ApiKey> FindApiKeyForAuth(std::string_view key_id) = 0;
+  virtual absl::StatusOr<Page<ApiKey>> ListApiKeys(std::string_view tenant_id,
+                                                   const ListOptions& options) = 0;
+  // FailedPrecondition (code "last_admin_key") when it is the tenant's last admin key.
+  virtual absl::Status DeleteApiKey(std::string_view tenant_id, std::string_view key_id) = 0;
+
+  // Finishes queued writes and releases files. Later calls answer Unavailable.
+  virtual void Close() = 0;
+};
+
+}  // namespace convault
