@@ -28,9 +28,10 @@ ApiService::ApiService(const Router& router, const Authenticator& auth, MetricsR
       latency_(metrics.AddHistogram("convault_http_request_duration_seconds",
                                     "HTTP request latency by route.", {"route"},
                                     MetricsRegistry::LatencyBuckets())),
-      in_flight_(metrics.AddGauge("convault_http_requests_in_flight",
-                                  "HTTP requests being handled now.", {})
-                     .With({})) {}
+      in_flight_(
+          metrics
+              .AddGauge("convault_http_requests_in_flight", "HTTP requests being handled now.", {})
+              .With({})) {}
 
 HttpResponse ApiService::Handle(const HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
@@ -58,7 +59,7 @@ HttpResponse ApiService::Reject(int status, std::string_view code, std::string_v
 }
 
 HttpResponse ApiService::Dispatch(const HttpRequest& request, const std::string& request_id,
-                               std::string* route_label, std::string* tenant_id) {
+                                  std::string* route_label, std::string* tenant_id) {
   Router::Match match = router_.Find(request.method, request.path);
   if (match.route == nullptr) {
     Problem p;
@@ -102,8 +103,8 @@ HttpResponse ApiService::Dispatch(const HttpRequest& request, const std::string&
 }
 
 void ApiService::Finish(HttpResponse& response, std::string_view request_id,
-                        std::string_view method, std::string_view route,
-                        std::string_view tenant_id, double seconds) {
+                        std::string_view method, std::string_view route, std::string_view tenant_id,
+                        double seconds) {
   response.headers.emplace_back("X-Request-Id", std::string(request_id));
   response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");

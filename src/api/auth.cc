@@ -1,8 +1,8 @@
-#include "common/strings.h"
 #include "api/auth.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "common/strings.h"
 #include "crypto/api_key_token.h"
 
 namespace convault {

@@ -1,6 +1,9 @@
 #include "api/http_server.h"
 
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -8,10 +11,6 @@
 #include <optional>
 #include <thread>
 #include <vector>
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -75,6 +74,7 @@ class Server final : public HttpServer {
       : options_(options),
         handler_(handler),
         ioc_(IoThreads(options)),
+        work_(net::make_work_guard(ioc_)),
         acceptor_(net::make_strand(ioc_)),
         pool_(static_cast<size_t>(options.handler_threads)) {}
 
@@ -143,6 +143,7 @@ class Server final : public HttpServer {
       cv_.wait_for(lock, Millis(1000), [this] { return connections_.empty(); });
     }
     pool_.join();
+    work_.reset();
     ioc_.stop();
     for (auto& t : io_threads_) t.join();
     io_threads_.clear();
@@ -209,6 +210,8 @@ class Server final : public HttpServer {
   std::atomic<uint64_t> next_id_{0};
   uint16_t port_ = 0;
   net::io_context ioc_;
+  // Keeps the I/O threads running while every connection waits on a handler.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   tcp::acceptor acceptor_;
   net::thread_pool pool_;
   std::vector<std::thread> io_threads_;
@@ -254,13 +257,13 @@ void Connection::WaitForRequest() {
   state_ = State::kIdle;
   ArmTimer(Millis(server_.options().idle_timeout_ms));
   stream_.expires_never();
-  stream_.async_read_some(
-      buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
-        self->timer_.cancel();
-        if (ec || self->state_ == State::kClosing) return self->CloseNow();
-        self->buffer_.commit(n);
-        self->ReadHeader();
-      });
+  stream_.async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](beast::error_code ec, size_t n) {
+                            self->timer_.cancel();
+                            if (ec || self->state_ == State::kClosing) return self->CloseNow();
+                            self->buffer_.commit(n);
+                            self->ReadHeader();
+                          });
 }
 
 void Connection::ReadHeader() {
@@ -271,10 +274,9 @@ void Connection::ReadHeader() {
   parser_->body_limit(static_cast<uint64_t>(server_.options().max_body_bytes));
   ArmTimer(Millis(server_.options().header_timeout_ms));
   stream_.expires_never();
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, size_t) {
-                            self->OnHeader(ec);
-                          });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
 
 void Connection::OnHeader(beast::error_code ec) {
@@ -361,7 +363,8 @@ void Connection::Write(HttpResponse response, bool close) {
   response_.result(static_cast<unsigned>(response.status));
   response_.set(http::field::server, "convault");
   for (auto& [k, v] : response.headers) response_.set(k, v);
-  if (!response.content_type.empty()) response_.set(http::field::content_type, response.content_type);
+  if (!response.content_type.empty())
+    response_.set(http::field::content_type, response.content_type);
   response_.body() = std::move(response.body);
   response_.keep_alive(!close);
   response_.prepare_payload();

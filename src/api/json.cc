@@ -1,9 +1,9 @@
-#include "common/strings.h"
 #include "api/json.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/strings.h"
 
 namespace convault {
 
@@ -71,8 +71,8 @@ absl::StatusOr<Json> ParseJsonObject(const HttpRequest& request, const JsonLimit
   return value;
 }
 
-std::optional<std::string> JsonFields::String(std::string_view name, bool required,
-                                              size_t min_len, size_t max_len) {
+std::optional<std::string> JsonFields::String(std::string_view name, bool required, size_t min_len,
+                                              size_t max_len) {
   auto it = object_.find(name);
   if (it == object_.end() || it->is_null()) {
     if (required) AddError(std::string(name), "is required");
@@ -84,8 +84,7 @@ std::optional<std::string> JsonFields::String(std::string_view name, bool requir
   }
   const std::string& s = it->get_ref<const std::string&>();
   if (s.size() < min_len || s.size() > max_len) {
-    AddError(std::string(name),
-             absl::StrCat("must be ", min_len, " to ", max_len, " bytes long"));
+    AddError(std::string(name), absl::StrCat("must be ", min_len, " to ", max_len, " bytes long"));
     return std::nullopt;
   }
   if (HasControlChars(s)) {
@@ -105,9 +104,8 @@ std::optional<std::string> JsonFields::OptionalString(std::string_view name, siz
   return String(name, false, min_len, max_len);
 }
 
-std::optional<std::vector<std::string>> JsonFields::RequiredStringArray(std::string_view name,
-                                                                        size_t max_items,
-                                                                        size_t max_len) {
+std::optional<std::vector<std::optional<std::string>>> JsonFields::RequiredStringArray(
+    std::string_view name, size_t max_items, size_t max_len) {
   auto it = object_.find(name);
   if (it == object_.end() || it->is_null()) {
     AddError(std::string(name), "is required");
@@ -117,18 +115,16 @@ std::optional<std::vector<std::string>> JsonFields::RequiredStringArray(std::str
     AddError(std::string(name), absl::StrCat("must be an array of 1 to ", max_items, " strings"));
     return std::nullopt;
   }
-  std::vector<std::string> out;
-  bool ok = true;
+  std::vector<std::optional<std::string>> out;
   for (size_t i = 0; i < it->size(); ++i) {
     const Json& item = (*it)[i];
     if (!item.is_string() || item.get_ref<const std::string&>().size() > max_len) {
       AddError(absl::StrCat(Sv(name), "[", i, "]"), "must be a short string");
-      ok = false;
+      out.emplace_back(std::nullopt);
       continue;
     }
-    out.push_back(item.get<std::string>());
+    out.emplace_back(item.get<std::string>());
   }
-  if (!ok) return std::nullopt;
   return out;
 }
 
@@ -163,8 +159,8 @@ std::string PercentDecode(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
       i += 2;
     } else {

@@ -38,9 +38,12 @@ class JsonFields {
   // A string of min..max characters (bytes of UTF-8) without control characters.
   std::optional<std::string> RequiredString(std::string_view name, size_t min_len, size_t max_len);
   std::optional<std::string> OptionalString(std::string_view name, size_t min_len, size_t max_len);
-  // An array of 1..max_items strings, each at most max_len bytes.
-  std::optional<std::vector<std::string>> RequiredStringArray(std::string_view name,
-                                                              size_t max_items, size_t max_len);
+  // An array of 1..max_items strings, each at most max_len bytes. Items that
+  // are not such strings are reported (as "name[i]") and returned as nullopt,
+  // so that the caller can still check the others.
+  std::optional<std::vector<std::optional<std::string>>> RequiredStringArray(std::string_view name,
+                                                                             size_t max_items,
+                                                                             size_t max_len);
   // Records an error for any member not in `known`.
   void RejectUnknown(std::initializer_list<std::string_view> known);
   void AddError(std::string field, std::string message);

@@ -96,7 +96,8 @@ HttpResponse RenderProblem(const Problem& problem, std::string_view request_id) 
   };
   if (!problem.errors.empty()) {
     Json errors = Json::array();
-    for (const auto& e : problem.errors) errors.push_back({{"field", e.field}, {"message", e.message}});
+    for (const auto& e : problem.errors)
+      errors.push_back({{"field", e.field}, {"message", e.message}});
     body["errors"] = std::move(errors);
   }
   HttpResponse res;

@@ -15,7 +15,7 @@ struct Problem {
   int status = 500;
   std::string code = "internal";
   std::string detail;
-  std::vector<FieldError> errors;  // for invalid_request
+  std::vector<FieldError> errors;                            // for invalid_request
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Allow, WWW-Authenticate
 };
 

@@ -1,7 +1,7 @@
-#include "common/strings.h"
 #include "api/router.h"
 
 #include "absl/strings/str_split.h"
+#include "common/strings.h"
 
 namespace convault {
 namespace {
@@ -30,8 +30,10 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const std::string& seg = segs[i];
       if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
-        if (parts[i].empty()) ok = false;
-        else params.emplace(seg.substr(1, seg.size() - 2), std::string(parts[i]));
+        if (parts[i].empty())
+          ok = false;
+        else
+          params.emplace(seg.substr(1, seg.size() - 2), std::string(parts[i]));
       } else if (seg != parts[i]) {
         ok = false;
       }

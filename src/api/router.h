@@ -47,9 +47,9 @@ class Router {
   void Add(Route route);
 
   struct Match {
-    const Route* route = nullptr;            // set on a full match
+    const Route* route = nullptr;  // set on a full match
     std::map<std::string, std::string, std::less<>> params;
-    std::vector<std::string> allowed;        // path matched, method did not
+    std::vector<std::string> allowed;  // path matched, method did not
   };
   Match Find(std::string_view method, std::string_view path) const;
 

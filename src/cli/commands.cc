@@ -74,8 +74,8 @@ int Serve(const ConfigSources& sources) {
     Fail("serve", s);
     return 1;
   }
-  std::cout << "convault listening on http://" << config->http.listen.host << ":"
-            << (*app)->port() << " (data: " << config->data_dir << ")\n"
+  std::cout << "convault listening on http://" << config->http.listen.host << ":" << (*app)->port()
+            << " (data: " << config->data_dir << ")\n"
             << std::flush;
   int sig = 0;
   sigwait(&stop_signals, &sig);
@@ -122,8 +122,8 @@ int TenantCreate(const ConfigSources& sources, const std::string& name) {
               << " is not initialized; run `convault init` or `convault serve` first.\n";
     return 1;
   }
-  auto t = CreateTenantWithAdminKey((*app)->store(), name, SystemClock::Get(),
-                                    RandomIdGenerator::Get());
+  auto t =
+      CreateTenantWithAdminKey((*app)->store(), name, SystemClock::Get(), RandomIdGenerator::Get());
   if (!t.ok()) {
     Fail("tenant create", t.status());
     return 1;

@@ -33,7 +33,8 @@ struct CommonFlags {
 int main(int argc, char** argv) {
   // Everything convault writes (stores, key files, exports) is for its owner only.
   umask(0077);
-  CLI::App app{"convault: stores customer-messaging conversations and protects the personal data in them"};
+  CLI::App app{
+      "convault: stores customer-messaging conversations and protects the personal data in them"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("convault 0.1.0"));
 

@@ -1,4 +1,3 @@
-#include "common/strings.h"
 #include "common/ids.h"
 
 #include <atomic>
@@ -6,6 +5,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 
 namespace convault {
 namespace {

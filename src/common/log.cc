@@ -34,7 +34,8 @@ constexpr std::string_view kLevelNames[] = {"debug", "info", "warn", "error"};
 
 void AppendJsonString(std::string& out, std::string_view s) {
   // nlohmann escapes control characters and replaces invalid UTF-8.
-  out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out +=
+      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace

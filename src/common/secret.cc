@@ -1,6 +1,6 @@
-#include <string.h>
-
 #include "common/secret.h"
+
+#include <string.h>
 
 namespace convault {
 

@@ -17,9 +17,7 @@ class Sensitive final {
   const T& Reveal() const { return value_; }
   T& RevealMutable() { return value_; }
 
-  friend std::ostream& operator<<(std::ostream& os, const Sensitive&) {
-    return os << "[REDACTED]";
-  }
+  friend std::ostream& operator<<(std::ostream& os, const Sensitive&) { return os << "[REDACTED]"; }
   template <typename Sink>
   friend void AbslStringify(Sink& sink, const Sensitive&) {
     sink.Append("[REDACTED]");

@@ -1,9 +1,9 @@
-#include "common/strings.h"
 #include "common/status.h"
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/strings.h"
 
 namespace convault {
 namespace {

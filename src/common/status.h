@@ -33,10 +33,10 @@ std::vector<FieldError> FieldErrors(const absl::Status& status);
 #define CV_STATUS_CONCAT_(a, b) CV_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` yields a non-OK status.
-#define CV_RETURN_IF_ERROR(expr)                       \
-  do {                                                 \
-    ::absl::Status cv_status_ = (expr);                \
-    if (!cv_status_.ok()) return cv_status_;           \
+#define CV_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status cv_status_ = (expr);      \
+    if (!cv_status_.ok()) return cv_status_; \
   } while (0)
 
 // `CV_ASSIGN_OR_RETURN(auto x, StatusOrExpr());`

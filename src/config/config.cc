@@ -1,4 +1,3 @@
-#include "common/strings.h"
 #include "config/config.h"
 
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/strings.h"
 #include "toml++/toml.h"
 
 extern char** environ;
@@ -31,7 +31,6 @@ struct Field {
   std::string description;
   std::function<absl::Status(Config&, const Value&)> set;
 };
-
 
 Field IntField(std::string name, int64_t min, int64_t max, std::string description,
                std::function<void(Config&, int64_t)> set) {
@@ -144,8 +143,8 @@ absl::Status Apply(Config& config, const Field& f, const Value& v, std::string_v
   if (f.kind == Kind::kInt) {
     int64_t n = std::get<int64_t>(v);
     if (n < f.min || n > f.max) {
-      return FieldError(f, source, absl::StrCat("must be between ", f.min, " and ", f.max,
-                                                " (got ", n, ")"));
+      return FieldError(f, source,
+                        absl::StrCat("must be between ", f.min, " and ", f.max, " (got ", n, ")"));
     }
   }
   absl::Status s = f.set(config, v);
@@ -176,8 +175,8 @@ absl::Status ApplyText(Config& config, const Field& f, const std::string& text,
 absl::Status ApplyToml(Config& config, const toml::table& table, const std::string& prefix,
                        const std::string& file) {
   for (const auto& [key, node] : table) {
-    std::string name = prefix.empty() ? std::string(key.str())
-                                      : absl::StrCat(prefix, ".", Sv(key.str()));
+    std::string name =
+        prefix.empty() ? std::string(key.str()) : absl::StrCat(prefix, ".", Sv(key.str()));
     if (const toml::table* sub = node.as_table()) {
       CV_RETURN_IF_ERROR(ApplyToml(config, *sub, name, file));
       continue;

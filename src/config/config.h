@@ -29,7 +29,7 @@ struct HttpOptions {
 struct StoreOptions {
   std::string url;  // empty or "sqlite": embedded store in the data directory
   int busy_timeout_ms = 5000;
-  int max_batch = 512;         // writes per group commit
+  int max_batch = 512;  // writes per group commit
   int read_connections = 8;
 };
 

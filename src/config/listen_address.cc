@@ -1,7 +1,7 @@
-#include "common/strings.h"
 #include "config/listen_address.h"
 
 #include "absl/strings/numbers.h"
+#include "common/strings.h"
 
 namespace convault {
 

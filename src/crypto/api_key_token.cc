@@ -1,8 +1,8 @@
-#include "common/strings.h"
 #include "crypto/api_key_token.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/strings.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 

@@ -21,9 +21,9 @@ std::string_view RoleName(Role role) {
 }
 
 const std::vector<Role>& AllRoles() {
-  static const std::vector<Role> roles = {Role::kAdmin,          Role::kAgent,
-                                          Role::kBot,            Role::kPrivacyOfficer,
-                                          Role::kAuditor,        Role::kIntegration};
+  static const std::vector<Role> roles = {Role::kAdmin,   Role::kAgent,
+                                          Role::kBot,     Role::kPrivacyOfficer,
+                                          Role::kAuditor, Role::kIntegration};
   return roles;
 }
 

@@ -10,8 +10,7 @@ absl::Status ValidateTenantName(std::string_view name) {
     char c = name[i];
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
     if (!ok) {
-      return absl::InvalidArgumentError(
-          "tenant name may hold only a-z, 0-9 and '-' (not first)");
+      return absl::InvalidArgumentError("tenant name may hold only a-z, 0-9 and '-' (not first)");
     }
   }
   return absl::OkStatus();

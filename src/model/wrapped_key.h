@@ -18,11 +18,11 @@ enum class WrappedKeyKind : int {
 // The key store never sees an unwrapped key.
 struct WrappedKey {
   std::string tenant_id;
-  std::string key_id;      // "dek_..." unique within the tenant
+  std::string key_id;  // "dek_..." unique within the tenant
   WrappedKeyKind kind = WrappedKeyKind::kSubjectDek;
   std::string subject_id;  // end user id for subject DEKs, empty otherwise
   uint32_t kek_version = 0;
-  std::string wrapped;     // opaque bytes from the crypto component
+  std::string wrapped;  // opaque bytes from the crypto component
   absl::Time created_at;
 };
 

@@ -1,4 +1,3 @@
-#include "common/strings.h"
 #include "server/data_dir.h"
 
 #include <fcntl.h>
@@ -11,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/strings.h"
 #include "crypto/api_key_token.h"
 
 namespace convault {
@@ -117,8 +117,8 @@ absl::Status WritePrivateFile(const std::string& path, std::string_view contents
   return absl::OkStatus();
 }
 
-absl::StatusOr<NewTenant> InitializeDataDir(const DataDirLayout& layout, Store& store,
-                                            Clock& clock, IdGenerator& ids) {
+absl::StatusOr<NewTenant> InitializeDataDir(const DataDirLayout& layout, Store& store, Clock& clock,
+                                            IdGenerator& ids) {
   CV_ASSIGN_OR_RETURN(bool initialized, IsInitialized(store));
   if (initialized) {
     return absl::FailedPreconditionError(

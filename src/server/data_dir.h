@@ -40,8 +40,8 @@ absl::StatusOr<NewTenant> CreateTenantWithAdminKey(Store& store, std::string_vie
 // written to layout.admin_key (0600) before the tenant is committed, so that
 // a crash in between leaves an uninitialized store that the next start
 // initializes again. FailedPrecondition when already initialized.
-absl::StatusOr<NewTenant> InitializeDataDir(const DataDirLayout& layout, Store& store,
-                                            Clock& clock, IdGenerator& ids);
+absl::StatusOr<NewTenant> InitializeDataDir(const DataDirLayout& layout, Store& store, Clock& clock,
+                                            IdGenerator& ids);
 
 // Writes `contents` to `path` atomically with mode 0600 (temp file, fsync, rename).
 absl::Status WritePrivateFile(const std::string& path, std::string_view contents);

@@ -59,8 +59,7 @@ absl::StatusOr<Page<ApiKey>> InstrumentedStore::ListApiKeys(std::string_view ten
                                                             const ListOptions& options) {
   return Timed("list_api_keys", [&] { return base_.ListApiKeys(tenant_id, options); });
 }
-absl::Status InstrumentedStore::DeleteApiKey(std::string_view tenant_id,
-                                             std::string_view key_id) {
+absl::Status InstrumentedStore::DeleteApiKey(std::string_view tenant_id, std::string_view key_id) {
   return Timed("delete_api_key", [&] { return base_.DeleteApiKey(tenant_id, key_id); });
 }
 

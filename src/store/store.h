@@ -55,8 +55,7 @@ class Store {
 
   // NotFound when key.tenant_id is not a tenant; AlreadyExists when the id is taken.
   virtual absl::Status CreateApiKey(const ApiKey& key) = 0;
-  virtual absl::StatusOr<ApiKey> GetApiKey(std::string_view tenant_id,
-                                           std::string_view key_id) = 0;
+  virtual absl::StatusOr<ApiKey> GetApiKey(std::string_view tenant_id, std::string_view key_id) = 0;
   // Any tenant's key by id. Only for authenticating a presented token.
   virtual absl::StatusOr<ApiKey> FindApiKeyForAuth(std::string_view key_id) = 0;
   virtual absl::StatusOr<Page<ApiKey>> ListApiKeys(std::string_view tenant_id,

@@ -24,8 +24,8 @@ void ApiKeysHandler::Register(Router& router) {
   RoleSet admin{Role::kAdmin};
   router.Add({"POST", "/v1/api-keys", false, admin,
               [this](const RequestContext& c) { return Create(c); }});
-  router.Add({"GET", "/v1/api-keys", false, admin,
-              [this](const RequestContext& c) { return List(c); }});
+  router.Add(
+      {"GET", "/v1/api-keys", false, admin, [this](const RequestContext& c) { return List(c); }});
   router.Add({"GET", "/v1/api-keys/{id}", false, admin,
               [this](const RequestContext& c) { return Get(c); }});
   router.Add({"DELETE", "/v1/api-keys/{id}", false, admin,
@@ -42,7 +42,8 @@ absl::StatusOr<HttpResponse> ApiKeysHandler::Create(const RequestContext& ctx) {
   RoleSet roles;
   if (role_names.has_value()) {
     for (size_t i = 0; i < role_names->size(); ++i) {
-      auto role = ParseRole((*role_names)[i]);
+      if (!(*role_names)[i].has_value()) continue;  // already reported
+      auto role = ParseRole(*(*role_names)[i]);
       if (!role.has_value()) {
         fields.AddError("roles[" + std::to_string(i) + "]",
                         "must be one of admin, agent, bot, privacy_officer, auditor, integration");

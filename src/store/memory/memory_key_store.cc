@@ -25,8 +25,7 @@ absl::StatusOr<WrappedKey> MemoryKeyStore::GetWrappedKey(std::string_view tenant
   return it->second;
 }
 
-absl::Status MemoryKeyStore::DeleteWrappedKey(std::string_view tenant_id,
-                                              std::string_view key_id) {
+absl::Status MemoryKeyStore::DeleteWrappedKey(std::string_view tenant_id, std::string_view key_id) {
   absl::MutexLock lock(&mu_);
   if (closed_) return absl::UnavailableError("the key store is closed");
   if (keys_.erase({std::string(tenant_id), std::string(key_id)}) == 0) {

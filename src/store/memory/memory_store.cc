@@ -21,7 +21,8 @@ absl::Status MemoryStore::CreateTenant(const Tenant& tenant, const ApiKey& admin
     return absl::AlreadyExistsError("a tenant with this name or id exists");
   }
   for (const auto& [id, t] : tenants_) {
-    if (t.name == tenant.name) return absl::AlreadyExistsError("a tenant with this name or id exists");
+    if (t.name == tenant.name)
+      return absl::AlreadyExistsError("a tenant with this name or id exists");
   }
   if (admin_key.tenant_id != tenant.id) return absl::NotFoundError("tenant not found");
   if (api_keys_.count(admin_key.id) > 0) {
@@ -63,13 +64,13 @@ absl::Status MemoryStore::CreateApiKey(const ApiKey& key) {
   absl::MutexLock lock(&mu_);
   CV_RETURN_IF_ERROR(CheckOpen());
   if (tenants_.count(key.tenant_id) == 0) return absl::NotFoundError("tenant not found");
-  if (api_keys_.count(key.id) > 0) return absl::AlreadyExistsError("an api key with this id exists");
+  if (api_keys_.count(key.id) > 0)
+    return absl::AlreadyExistsError("an api key with this id exists");
   api_keys_.emplace(key.id, key);
   return absl::OkStatus();
 }
 
-absl::StatusOr<ApiKey> MemoryStore::GetApiKey(std::string_view tenant_id,
-                                              std::string_view key_id) {
+absl::StatusOr<ApiKey> MemoryStore::GetApiKey(std::string_view tenant_id, std::string_view key_id) {
   absl::MutexLock lock(&mu_);
   CV_RETURN_IF_ERROR(CheckOpen());
   auto it = api_keys_.find(key_id);

@@ -1,7 +1,7 @@
-#include "common/strings.h"
 #include "store/sqlite/connection.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 
 namespace convault::sqlite {
 
@@ -25,8 +25,8 @@ absl::Status ErrorStatus(int rc, std::string_view what, sqlite3* db) {
 }
 
 Statement& Statement::Bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                             SQLITE_TRANSIENT);
+  int rc =
+      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) bind_rc_ = rc;
   return *this;
 }

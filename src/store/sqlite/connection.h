@@ -96,7 +96,7 @@ class Connection {
 }  // namespace convault::sqlite
 
 // `CV_SQL(stmt, conn, "SELECT ...");` declares `stmt`, a Connection::Use guard.
-#define CV_SQL(var, conn, sql)                    \
-  auto var##_prepared = (conn).Prepare(sql);      \
+#define CV_SQL(var, conn, sql)                              \
+  auto var##_prepared = (conn).Prepare(sql);                \
   if (!var##_prepared.ok()) return var##_prepared.status(); \
   ::convault::sqlite::Connection::Use var(**var##_prepared)

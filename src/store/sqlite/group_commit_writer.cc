@@ -20,6 +20,11 @@ void GroupCommitWriter::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+size_t GroupCommitWriter::QueueDepthForTesting() {
+  absl::MutexLock lock(&mu_);
+  return queue_.size();
+}
+
 absl::Status GroupCommitWriter::Write(Op op) {
   Pending pending{std::move(op), absl::OkStatus(), false};
   absl::MutexLock lock(&mu_);
@@ -35,9 +40,8 @@ void GroupCommitWriter::Loop() {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](GroupCommitWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
-            return !w->queue_.empty() || w->stopping_;
-          },
+          +[](GroupCommitWriter* w)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) { return !w->queue_.empty() || w->stopping_; },
           this));
       if (queue_.empty() && stopping_) return;
       while (!queue_.empty() && batch.size() < max_batch_) {

@@ -39,6 +39,9 @@ class GroupCommitWriter {
   // Drains the queue and stops the thread. Idempotent.
   void Stop();
 
+  // Operations waiting for the next transaction (for tests).
+  size_t QueueDepthForTesting();
+
  private:
   struct Pending {
     Op op;

@@ -22,9 +22,9 @@ absl::Status ApplyMigrations(Connection& conn, const std::vector<Migration>& mig
   if (!version.ok()) return version.status();
   int latest = migrations.empty() ? 0 : migrations.back().version;
   if (*version > latest) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("database schema version ", *version,
-                     " is newer than this build knows (", latest, "); upgrade convault"));
+    return absl::FailedPreconditionError(absl::StrCat("database schema version ", *version,
+                                                      " is newer than this build knows (", latest,
+                                                      "); upgrade convault"));
   }
   for (const Migration& m : migrations) {
     if (m.version <= *version) continue;

@@ -21,9 +21,8 @@ absl::StatusOr<std::unique_ptr<ReadPool>> ReadPool::Open(const std::string& path
 std::unique_ptr<ReadPool::Lease> ReadPool::Acquire() {
   absl::MutexLock lock(&mu_);
   mu_.Await(absl::Condition(
-      +[](ReadPool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-        return p->closed_ || !p->idle_.empty();
-      },
+      +[](ReadPool* p)
+           ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return p->closed_ || !p->idle_.empty(); },
       this));
   if (closed_) return nullptr;
   std::unique_ptr<Connection> conn = std::move(idle_.back());

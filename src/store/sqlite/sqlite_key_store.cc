@@ -14,8 +14,7 @@ absl::StatusOr<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::Open(const Optio
   co.busy_timeout_ms = options.busy_timeout_ms;
   auto conn = Connection::Open(options.path, co);
   if (!conn.ok()) return conn.status();
-  CV_RETURN_IF_ERROR(
-      sqlite::ApplyMigrations(**conn, sqlite::KeyStoreMigrations(), clock.Now()));
+  CV_RETURN_IF_ERROR(sqlite::ApplyMigrations(**conn, sqlite::KeyStoreMigrations(), clock.Now()));
   auto readers = sqlite::ReadPool::Open(options.path, options.read_connections, co);
   if (!readers.ok()) return readers.status();
   auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(*conn), 256);
@@ -80,8 +79,7 @@ absl::StatusOr<WrappedKey> SqliteKeyStore::GetWrappedKey(std::string_view tenant
   return k;
 }
 
-absl::Status SqliteKeyStore::DeleteWrappedKey(std::string_view tenant_id,
-                                              std::string_view key_id) {
+absl::Status SqliteKeyStore::DeleteWrappedKey(std::string_view tenant_id, std::string_view key_id) {
   return writer_->Write([&](Connection& c) -> absl::Status {
     CV_SQL(q, c, "DELETE FROM wrapped_keys WHERE tenant_id = ? AND key_id = ?");
     CV_RETURN_IF_ERROR(q->Bind(1, tenant_id).Bind(2, key_id).Run());

@@ -20,8 +20,7 @@ class SqliteKeyStore final : public KeyStore {
     int busy_timeout_ms = 5000;
     int read_connections = 2;
   };
-  static absl::StatusOr<std::unique_ptr<SqliteKeyStore>> Open(const Options& options,
-                                                              Clock& clock);
+  static absl::StatusOr<std::unique_ptr<SqliteKeyStore>> Open(const Options& options, Clock& clock);
   ~SqliteKeyStore() override;
 
   absl::Status CheckReady() override;

@@ -138,8 +138,7 @@ absl::Status SqliteStore::CreateApiKey(const ApiKey& key) {
   });
 }
 
-absl::StatusOr<ApiKey> SqliteStore::GetApiKey(std::string_view tenant_id,
-                                              std::string_view key_id) {
+absl::StatusOr<ApiKey> SqliteStore::GetApiKey(std::string_view tenant_id, std::string_view key_id) {
   return Read([&](Connection& c) -> absl::StatusOr<ApiKey> {
     CV_SQL(q, c,
            "SELECT id, tenant_id, name, roles, secret_hash, created_at FROM api_keys "

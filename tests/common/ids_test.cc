@@ -1,0 +1,39 @@
+#include "common/ids.h"
+
+#include <set>
+
+#include "gtest/gtest.h"
+
+namespace convault {
+namespace {
+
+TEST(Ids, RandomIdsHaveThePrefixAndAreDistinct) {
+  RandomIdGenerator gen;
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    std::string id = gen.NewId("key");
+    EXPECT_TRUE(IsWellFormedId(id, "key")) << id;
+    EXPECT_EQ(id.size(), 4u + 20u);
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 10000u);
+}
+
+TEST(Ids, SequentialIdsAreDeterministic) {
+  SequentialIdGenerator gen;
+  EXPECT_EQ(gen.NewId("ten"), "ten_000001");
+  EXPECT_EQ(gen.NewId("key"), "key_000002");
+}
+
+TEST(Ids, WellFormedRejectsOtherPrefixesAndCharacters) {
+  EXPECT_FALSE(IsWellFormedId("ten_abc", "key"));
+  EXPECT_FALSE(IsWellFormedId("key_", "key"));
+  EXPECT_FALSE(IsWellFormedId("key_ABC", "key"));
+  EXPECT_FALSE(IsWellFormedId("key_a/b", "key"));
+  EXPECT_FALSE(IsWellFormedId("key-abc", "key"));
+  EXPECT_FALSE(IsWellFormedId("key_" + std::string(65, 'a'), "key"));
+  EXPECT_TRUE(IsWellFormedId("key_" + std::string(64, 'a'), "key"));
+}
+
+}  // namespace
+}  // namespace convault

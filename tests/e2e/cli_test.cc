@@ -1,0 +1,135 @@
+// The convault binary, as an operator uses it.
+#include <signal.h>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace convault {
+namespace {
+
+using testing::ChildProcess;
+using ::testing::HasSubstr;
+using testing::HttpClient;
+using testing::RunCommand;
+using testing::TempDir;
+
+const std::string kBin = CONVAULT_BINARY;
+
+uint16_t PortFrom(const std::string& listening_line) {
+  size_t colon = listening_line.rfind(':', listening_line.find(" (data"));
+  return static_cast<uint16_t>(std::stoi(listening_line.substr(colon + 1)));
+}
+
+std::string KeyFrom(const std::vector<std::string>& lines) {
+  for (const auto& l : lines) {
+    if (l.rfind("cvk_", 0) == 0) return l;
+  }
+  return "";
+}
+
+TEST(Cli, ServeInitializesOncePrintsTheKeyOnceAndStopsCleanlyOnSigterm) {
+  TempDir dir;
+  std::string data = dir.File("data");
+  std::string log = dir.File("serve.log");
+  std::string key;
+  {
+    ChildProcess serve({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"}, log);
+    std::string line = serve.WaitForLine("listening on");
+    ASSERT_FALSE(line.empty()) << testing::ReadFileOrEmpty(log);
+    key = KeyFrom(serve.lines());
+    ASSERT_FALSE(key.empty());
+    EXPECT_EQ(testing::ReadFileOrEmpty(data + "/admin.key"), key + "\n");
+    HttpClient client(PortFrom(line));
+    EXPECT_EQ(client.Get("/v1/api-keys", key).status, 200);
+    serve.Signal(SIGTERM);
+    EXPECT_EQ(serve.Wait(), 0);
+  }
+  std::string logs = testing::ReadFileOrEmpty(log);
+  EXPECT_THAT(logs, HasSubstr("\"event\":\"stopped\""));
+  EXPECT_EQ(logs.find(key.substr(key.size() - 64)), std::string::npos) << "secret in logs";
+
+  // Second start: no new key printed, the old one still works.
+  ChildProcess again({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"}, log);
+  std::string line = again.WaitForLine("listening on");
+  ASSERT_FALSE(line.empty());
+  EXPECT_EQ(KeyFrom(again.lines()), "");
+  HttpClient client(PortFrom(line));
+  EXPECT_EQ(client.Get("/v1/api-keys", key).status, 200);
+  again.Signal(SIGINT);
+  EXPECT_EQ(again.Wait(), 0);
+}
+
+TEST(Cli, InitRefusesAnInitializedDirectoryAndChangesNothing) {
+  TempDir dir;
+  std::string data = dir.File("data");
+  auto first = RunCommand({kBin, "init", "--data", data});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("cvk_"));
+  std::string key_file = testing::ReadFileOrEmpty(data + "/admin.key");
+  auto tenants = RunCommand({kBin, "tenant", "list", "--data", data});
+
+  auto second = RunCommand({kBin, "init", "--data", data});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr("already initialized"));
+  EXPECT_THAT(second.err, HasSubstr("nothing was changed"));
+  EXPECT_EQ(second.out.find("cvk_"), std::string::npos);
+  EXPECT_EQ(testing::ReadFileOrEmpty(data + "/admin.key"), key_file);
+  EXPECT_EQ(RunCommand({kBin, "tenant", "list", "--data", data}).out, tenants.out);
+}
+
+TEST(Cli, TenantCreateWorksBesideARunningServer) {
+  TempDir dir;
+  std::string data = dir.File("data");
+  ChildProcess serve({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"},
+                     dir.File("serve.log"));
+  std::string line = serve.WaitForLine("listening on");
+  ASSERT_FALSE(line.empty());
+  std::string default_key = KeyFrom(serve.lines());
+
+  auto created = RunCommand({kBin, "tenant", "create", "acme", "--data", data});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string acme_key;
+  for (const auto& l : {created.out}) {
+    size_t at = l.find("cvk_");
+    ASSERT_NE(at, std::string::npos);
+    acme_key = l.substr(at, l.find('\n', at) - at);
+  }
+  HttpClient client(PortFrom(line));
+  auto mine = client.Get("/v1/api-keys", acme_key);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.Json()["items"].size(), 1u);
+  EXPECT_EQ(client.Get("/v1/api-keys", default_key).Json()["items"].size(), 1u);
+
+  auto duplicate = RunCommand({kBin, "tenant", "create", "acme", "--data", data});
+  EXPECT_EQ(duplicate.exit_code, 1);
+  EXPECT_THAT(duplicate.err, HasSubstr("already exists"));
+  auto bad = RunCommand({kBin, "tenant", "create", "Bad Name!", "--data", data});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("tenant name"));
+  serve.Signal(SIGTERM);
+  EXPECT_EQ(serve.Wait(), 0);
+}
+
+TEST(Cli, TenantCreateRefusesAnUninitializedDirectory) {
+  TempDir dir;
+  auto r = RunCommand({kBin, "tenant", "create", "acme", "--data", dir.File("empty")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("not initialized"));
+}
+
+TEST(Cli, BadConfigurationNamesTheFieldAndDoesNotStart) {
+  TempDir dir;
+  auto r =
+      RunCommand({kBin, "serve", "--data", dir.File("d")}, {{"CONVAULT_HTTP_MAX_BODY_BYTES", "5"}});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("http.max_body_bytes (from CONVAULT_HTTP_MAX_BODY_BYTES)"));
+  auto bad_listen = RunCommand({kBin, "serve", "--data", dir.File("d"), "--listen", "nowhere"});
+  EXPECT_EQ(bad_listen.exit_code, 2);
+  EXPECT_THAT(bad_listen.err, HasSubstr("listen (from flag --listen)"));
+}
+
+}  // namespace
+}  // namespace convault

@@ -1,0 +1,214 @@
+// The Store contract (store/store.h), run against every backend.
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "common/clock.h"
+#include "gtest/gtest.h"
+#include "store/memory/memory_store.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+
+namespace convault {
+namespace {
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+class StoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().open(dir_.path());
+    ASSERT_NE(store_, nullptr);
+  }
+
+  Tenant MakeTenant(const std::string& id, const std::string& name) {
+    return Tenant{id, name, clock_.Now()};
+  }
+  ApiKey MakeKey(const std::string& id, const std::string& tenant, RoleSet roles) {
+    ApiKey k;
+    k.id = id;
+    k.tenant_id = tenant;
+    k.name = "k " + id;
+    k.roles = roles;
+    k.secret_hash = std::string(32, '\x07');
+    k.created_at = clock_.Now();
+    return k;
+  }
+  void AddTenant(const std::string& id, const std::string& name) {
+    ASSERT_TRUE(store_
+                    ->CreateTenant(MakeTenant(id, name),
+                                   MakeKey("key_admin" + id.substr(4), id, {Role::kAdmin}))
+                    .ok());
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, IsReadyWhenOpen) { EXPECT_TRUE(store_->CheckReady().ok()); }
+
+TEST_P(StoreConformance, CreatesTenantWithItsFirstAdminKey) {
+  AddTenant("ten_a", "acme");
+  auto t = store_->GetTenant("ten_a");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->name, "acme");
+  EXPECT_EQ(t->created_at, clock_.Now());
+  auto by_name = store_->FindTenantByName("acme");
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(by_name->id, "ten_a");
+  auto key = store_->GetApiKey("ten_a", "key_admina");
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_TRUE(key->roles.Has(Role::kAdmin));
+  EXPECT_EQ(key->secret_hash, std::string(32, '\x07'));
+}
+
+TEST_P(StoreConformance, TenantNameAndIdAreUnique) {
+  AddTenant("ten_a", "acme");
+  EXPECT_TRUE(absl::IsAlreadyExists(store_->CreateTenant(
+      MakeTenant("ten_b", "acme"), MakeKey("key_x", "ten_b", {Role::kAdmin}))));
+  EXPECT_TRUE(absl::IsAlreadyExists(store_->CreateTenant(
+      MakeTenant("ten_a", "other"), MakeKey("key_y", "ten_a", {Role::kAdmin}))));
+  // A failed creation left nothing behind.
+  EXPECT_TRUE(absl::IsNotFound(store_->GetTenant("ten_b").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->FindApiKeyForAuth("key_x").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->FindTenantByName("other").status()));
+}
+
+TEST_P(StoreConformance, ListsTenantsByName) {
+  AddTenant("ten_b", "zeta");
+  AddTenant("ten_a", "alpha");
+  auto list = store_->ListTenants();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "alpha");
+  EXPECT_EQ((*list)[1].name, "zeta");
+}
+
+TEST_P(StoreConformance, ApiKeyNeedsAnExistingTenant) {
+  EXPECT_TRUE(absl::IsNotFound(store_->CreateApiKey(MakeKey("key_1", "ten_none", {Role::kBot}))));
+}
+
+TEST_P(StoreConformance, ApiKeyIdsAreUnique) {
+  AddTenant("ten_a", "a");
+  ASSERT_TRUE(store_->CreateApiKey(MakeKey("key_1", "ten_a", {Role::kBot})).ok());
+  EXPECT_TRUE(
+      absl::IsAlreadyExists(store_->CreateApiKey(MakeKey("key_1", "ten_a", {Role::kAgent}))));
+  EXPECT_EQ(store_->GetApiKey("ten_a", "key_1")->roles, RoleSet({Role::kBot}));
+}
+
+TEST_P(StoreConformance, AnotherTenantsKeyIsNotFound) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  ASSERT_TRUE(store_->CreateApiKey(MakeKey("key_1", "ten_a", {Role::kAgent})).ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetApiKey("ten_b", "key_1").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->DeleteApiKey("ten_b", "key_1")));
+  EXPECT_TRUE(store_->GetApiKey("ten_a", "key_1").ok());
+  auto page = store_->ListApiKeys("ten_b", {});
+  ASSERT_TRUE(page.ok());
+  for (const ApiKey& k : page->items) EXPECT_EQ(k.tenant_id, "ten_b");
+  // Authentication finds a key of any tenant, with its tenant.
+  auto found = store_->FindApiKeyForAuth("key_1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->tenant_id, "ten_a");
+}
+
+TEST_P(StoreConformance, ListsKeysInPagesByIdWithACursor) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(
+        store_->CreateApiKey(MakeKey("key_k" + std::to_string(i), "ten_a", {Role::kBot})).ok());
+    ASSERT_TRUE(
+        store_->CreateApiKey(MakeKey("key_m" + std::to_string(i), "ten_b", {Role::kBot})).ok());
+  }
+  std::vector<std::string> seen;
+  ListOptions options;
+  options.limit = 3;
+  int pages = 0;
+  while (true) {
+    auto page = store_->ListApiKeys("ten_a", options);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++pages;
+    for (const ApiKey& k : page->items) seen.push_back(k.id);
+    if (!page->next_cursor.has_value()) break;
+    options.after = *page->next_cursor;
+  }
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(seen.size(), 8u);  // 7 + the admin key
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  for (const auto& id : seen) EXPECT_NE(id.substr(0, 5), "key_m");
+}
+
+TEST_P(StoreConformance, ExactlyFullPageHasNoCursor) {
+  AddTenant("ten_a", "a");
+  ListOptions options;
+  options.limit = 1;
+  auto page = store_->ListApiKeys("ten_a", options);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->items.size(), 1u);
+  EXPECT_FALSE(page->next_cursor.has_value());
+}
+
+TEST_P(StoreConformance, DeletesKeysButNeverTheLastAdminKey) {
+  AddTenant("ten_a", "a");
+  ASSERT_TRUE(store_->CreateApiKey(MakeKey("key_bot", "ten_a", {Role::kBot})).ok());
+  EXPECT_TRUE(store_->DeleteApiKey("ten_a", "key_bot").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->FindApiKeyForAuth("key_bot").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->DeleteApiKey("ten_a", "key_bot")));
+
+  absl::Status last = store_->DeleteApiKey("ten_a", "key_admina");
+  EXPECT_TRUE(absl::IsFailedPrecondition(last)) << last;
+  EXPECT_TRUE(store_->GetApiKey("ten_a", "key_admina").ok());
+
+  ASSERT_TRUE(
+      store_->CreateApiKey(MakeKey("key_admin2", "ten_a", {Role::kAdmin, Role::kAuditor})).ok());
+  EXPECT_TRUE(store_->DeleteApiKey("ten_a", "key_admina").ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(store_->DeleteApiKey("ten_a", "key_admin2")));
+}
+
+TEST_P(StoreConformance, ConcurrentWritersAllCommit) {
+  AddTenant("ten_a", "a");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        std::string id = "key_t" + std::to_string(t) + "n" + std::to_string(i);
+        EXPECT_TRUE(store_->CreateApiKey(MakeKey(id, "ten_a", {Role::kBot})).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ListOptions options;
+  options.limit = 500;
+  EXPECT_EQ(store_->ListApiKeys("ten_a", options)->items.size(), 201u);
+}
+
+TEST_P(StoreConformance, CallsAfterCloseAreUnavailable) {
+  AddTenant("ten_a", "a");
+  store_->Close();
+  EXPECT_TRUE(absl::IsUnavailable(store_->GetTenant("ten_a").status()));
+  EXPECT_TRUE(absl::IsUnavailable(store_->CreateApiKey(MakeKey("key_z", "ten_a", {Role::kBot}))));
+  EXPECT_FALSE(store_->CheckReady().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, StoreConformance,
+    ::testing::Values(Backend{"memory",
+                              [](const std::string&) { return std::make_unique<MemoryStore>(); }},
+                      Backend{"sqlite",
+                              [](const std::string& dir) -> std::unique_ptr<Store> {
+                                SqliteStore::Options o;
+                                o.path = dir + "/data.db";
+                                auto s = SqliteStore::Open(o, SystemClock::Get());
+                                if (!s.ok()) return nullptr;
+                                return std::move(*s);
+                              }}),
+    [](const ::testing::TestParamInfo<Backend>& p) { return p.param.name; });
+
+}  // namespace
+}  // namespace convault
