@@ -47,6 +47,8 @@ class App {
   KeyStore& key_store() { return *key_store_; }
   MetricsRegistry& metrics() { return metrics_; }
   const DataDirLayout& layout() const { return layout_; }
+  // The routes being served (after Serve()).
+  const Router& router() const { return router_; }
 
  private:
   App(const Config& config, Clock& clock, IdGenerator& ids);

@@ -62,6 +62,38 @@ TEST(Cli, ServeInitializesOncePrintsTheKeyOnceAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(again.Wait(), 0);
 }
 
+TEST(Cli, WhatWasAcknowledgedSurvivesKillMinus9) {
+  TempDir dir;
+  std::string data = dir.File("data");
+  std::string log = dir.File("serve.log");
+  std::vector<std::string> created;
+  std::string admin;
+  {
+    ChildProcess serve({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"}, log);
+    std::string line = serve.WaitForLine("listening on");
+    ASSERT_FALSE(line.empty());
+    admin = KeyFrom(serve.lines());
+    HttpClient client(PortFrom(line));
+    for (int i = 0; i < 20; ++i) {
+      auto r = client.PostJson("/v1/api-keys", admin,
+                               {{"name", "k" + std::to_string(i)}, {"roles", {"agent"}}});
+      ASSERT_EQ(r.status, 201);
+      created.push_back(r.Json()["id"]);
+    }
+    serve.Signal(SIGKILL);
+    EXPECT_EQ(serve.Wait(), 128 + SIGKILL);
+  }
+  ChildProcess again({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"}, log);
+  std::string line = again.WaitForLine("listening on");
+  ASSERT_FALSE(line.empty());
+  HttpClient client(PortFrom(line));
+  for (const auto& id : created) {
+    EXPECT_EQ(client.Get("/v1/api-keys/" + id, admin).status, 200) << id;
+  }
+  again.Signal(SIGTERM);
+  EXPECT_EQ(again.Wait(), 0);
+}
+
 TEST(Cli, InitRefusesAnInitializedDirectoryAndChangesNothing) {
   TempDir dir;
   std::string data = dir.File("data");
