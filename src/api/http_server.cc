@@ -46,6 +46,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WaitForRequest();
   void ReadHeader();
   void OnHeader(beast::error_code ec);
+  void ReadBody();
   void OnBody(beast::error_code ec);
   void OnReadError(beast::error_code ec);
   void Dispatch();
@@ -65,6 +66,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool first_request_ = true;
   State state_ = State::kIdle;
   http::response<http::string_body> response_;
+  http::response<http::empty_body> continue_{http::status::continue_, 11};
   char scratch_[4096];
 };
 
@@ -284,7 +286,23 @@ void Connection::OnHeader(beast::error_code ec) {
   if (ec) return OnReadError(ec);
   state_ = State::kReading;
   first_request_ = false;
+  // Clients that ask first (curl does for larger bodies) get their go-ahead
+  // now: the headers passed the size limits, including Content-Length.
+  auto expect = parser_->get().find(http::field::expect);
+  if (expect != parser_->get().end() && beast::iequals(expect->value(), "100-continue")) {
+    stream_.expires_after(Millis(server_.options().write_timeout_ms));
+    http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code e, size_t) {
+      if (e) return self->CloseNow();
+      self->ReadBody();
+    });
+    return;
+  }
+  ReadBody();
+}
+
+void Connection::ReadBody() {
   ArmTimer(Millis(server_.options().read_timeout_ms));
+  stream_.expires_never();
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code e, size_t) { self->OnBody(e); });
 }

@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <variant>
@@ -205,18 +206,29 @@ absl::Status ApplyToml(Config& config, const toml::table& table, const std::stri
   return absl::OkStatus();
 }
 
-absl::Status ReadFile(Config& config, const std::string& path) {
+absl::Status ParseToml(Config& config, std::string_view text, const std::string& source) {
   // toml++ as packaged reports errors by exception; this adapter turns them into a Status.
   toml::table table;
   try {
-    table = toml::parse_file(path);
+    table = toml::parse(text, source);
   } catch (const toml::parse_error& err) {
-    return absl::InvalidArgumentError(absl::StrCat("config: ", path, ":", err.source().begin.line,
+    return absl::InvalidArgumentError(absl::StrCat("config: ", source, ":", err.source().begin.line,
                                                    ":", err.source().begin.column, ": ",
                                                    Sv(err.description())));
   }
+  return ApplyToml(config, table, "", source);
+}
+
+absl::Status ReadFile(Config& config, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("config: cannot read ", path));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > (1 << 20)) {
+    return absl::InvalidArgumentError(absl::StrCat("config: ", path, " is larger than 1 MiB"));
+  }
+  CV_RETURN_IF_ERROR(ParseToml(config, text, path));
   config.config_file = path;
-  return ApplyToml(config, table, "", path);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -259,6 +271,10 @@ absl::StatusOr<Config> LoadConfig(const ConfigSources& sources) {
     CV_RETURN_IF_ERROR(ApplyText(config, *f, value, absl::StrCat("flag --", name)));
   }
   return config;
+}
+
+absl::Status ApplyConfigText(Config& config, std::string_view toml_text, std::string_view source) {
+  return ParseToml(config, toml_text, std::string(source));
 }
 
 std::map<std::string, std::string> ConvaultEnvironment() {

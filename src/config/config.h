@@ -61,6 +61,10 @@ struct ConfigSources {
 // "config: http.max_body_bytes (from CONVAULT_HTTP_MAX_BODY_BYTES): must be at least 1024".
 absl::StatusOr<Config> LoadConfig(const ConfigSources& sources);
 
+// Applies TOML text to `config` (what LoadConfig does with the file), naming
+// `source` in errors. Exposed for the fuzzer and tests.
+absl::Status ApplyConfigText(Config& config, std::string_view toml_text, std::string_view source);
+
 // The environment of this process as a map of its CONVAULT_* variables.
 std::map<std::string, std::string> ConvaultEnvironment();
 

@@ -112,6 +112,20 @@ TEST(HttpServer, ShutdownFinishesTheRequestInFlightAndRefusesNewConnections) {
   EXPECT_EQ(server.open_connections(), 0);
 }
 
+TEST(HttpServer, AnswersExpect100ContinueBeforeReadingTheBody) {
+  BlockingHandler handler;
+  auto server = HttpServer::Start(Options(), handler);
+  ASSERT_TRUE(server.ok());
+  RawConnection raw((*server)->port());
+  raw.Send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(raw.ReadSome().rfind("HTTP/1.1 100 Continue\r\n", 0), 0u);
+  raw.Send("hello");
+  raw.ShutdownWrite();
+  std::string rest = raw.ReadAll();
+  EXPECT_NE(rest.find("done /upload"), std::string::npos) << rest;
+  (*server)->Shutdown();
+}
+
 TEST(HttpServer, RefusesABadListenAddress) {
   BlockingHandler handler;
   HttpOptions o = Options();

@@ -107,6 +107,12 @@ void RawConnection::Send(const std::string& bytes) {
   }
 }
 
+std::string RawConnection::ReadSome() {
+  char buf[4096];
+  ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
 void RawConnection::ShutdownWrite() { ::shutdown(fd_, SHUT_WR); }
 
 std::string RawConnection::ReadAll(size_t max_bytes) {

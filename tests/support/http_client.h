@@ -54,6 +54,8 @@ class RawConnection {
   void Send(const std::string& bytes);
   // Tells the server that nothing more will be sent.
   void ShutdownWrite();
+  // One blocking read of whatever has arrived ("" when closed).
+  std::string ReadSome();
   // Reads until the peer closes (or `max_bytes`); blocking.
   std::string ReadAll(size_t max_bytes = 1 << 20);
   // Parses the first response in what ReadAll returned.

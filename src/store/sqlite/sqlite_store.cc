@@ -15,8 +15,6 @@ Tenant TenantFromRow(const Statement& s) {
   return Tenant{s.Text(0), s.Text(1), FromStorageMicros(s.Int(2))};
 }
 
-constexpr char kApiKeyColumns[] = "id, tenant_id, name, roles, secret_hash, created_at";
-
 ApiKey ApiKeyFromRow(const Statement& s) {
   ApiKey k;
   k.id = s.Text(0);
