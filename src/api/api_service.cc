@@ -1,11 +1,13 @@
 #include "api/api_service.h"
 
 #include <chrono>
+#include <typeinfo>
 
 #include "absl/strings/str_join.h"
 #include "api/json.h"
 #include "api/problem.h"
 #include "common/log.h"
+#include "common/strings.h"
 
 namespace convault {
 
@@ -58,6 +60,18 @@ HttpResponse ApiService::Reject(int status, std::string_view code, std::string_v
   return response;
 }
 
+// A library that throws (allocation failure, a JSON accessor misused) must not
+// take the process down: the request fails with 500 and the server goes on.
+absl::StatusOr<HttpResponse> ApiService::RunHandler(const Route& route, const RequestContext& ctx) {
+  try {
+    return route.handler(ctx);
+  } catch (const std::exception& e) {
+    return absl::InternalError(std::string("handler threw: ") + typeid(e).name());
+  } catch (...) {
+    return absl::InternalError("handler threw");
+  }
+}
+
 HttpResponse ApiService::Dispatch(const HttpRequest& request, const std::string& request_id,
                                   std::string* route_label, std::string* tenant_id) {
   Router::Match match = router_.Find(request.method, request.path);
@@ -97,8 +111,19 @@ HttpResponse ApiService::Dispatch(const HttpRequest& request, const std::string&
   }
   RequestContext ctx{request, route.is_public ? nullptr : &principal, std::move(match.params),
                      request_id};
-  absl::StatusOr<HttpResponse> result = route.handler(ctx);
-  if (!result.ok()) return RenderProblem(ProblemFromStatus(result.status()), request_id);
+  absl::StatusOr<HttpResponse> result = RunHandler(route, ctx);
+  if (!result.ok()) {
+    Problem problem = ProblemFromStatus(result.status());
+    if (problem.status >= 500) {
+      // Status messages never hold personal data (common/status.h), so the
+      // cause can be logged; the client only gets a generic detail.
+      log::Error("http", "handler_error",
+                 {{"request_id", request_id},
+                  {"route", route.pattern},
+                  {"error", StdSv(result.status().ToString())}});
+    }
+    return RenderProblem(problem, request_id);
+  }
   return std::move(*result);
 }
 

@@ -29,6 +29,7 @@ class ApiService final : public HttpHandler {
  private:
   HttpResponse Dispatch(const HttpRequest& request, const std::string& request_id,
                         std::string* route_label, std::string* tenant_id);
+  absl::StatusOr<HttpResponse> RunHandler(const Route& route, const RequestContext& ctx);
   void Finish(HttpResponse& response, std::string_view request_id, std::string_view method,
               std::string_view route, std::string_view tenant_id, double seconds);
 

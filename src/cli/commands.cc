@@ -55,6 +55,14 @@ int Serve(const ConfigSources& sources) {
     Fail("serve", config.status());
     return 2;
   }
+  log::Info("server", "config",
+            {{"data_dir", config->data_dir},
+             {"config_file", config->config_file},
+             {"listen", config->http.listen.host},
+             {"port", static_cast<int>(config->http.listen.port)},
+             {"io_threads", config->http.io_threads},
+             {"handler_threads", config->http.handler_threads},
+             {"max_body_bytes", config->http.max_body_bytes}});
   auto app = App::Open(*config, SystemClock::Get(), RandomIdGenerator::Get());
   if (!app.ok()) {
     Fail("serve", app.status());

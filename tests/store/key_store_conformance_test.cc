@@ -17,6 +17,8 @@ struct KeyBackend {
   std::function<std::unique_ptr<KeyStore>(const std::string& dir)> open;
 };
 
+void PrintTo(const KeyBackend& b, std::ostream* os) { *os << b.name; }
+
 class KeyStoreConformance : public ::testing::TestWithParam<KeyBackend> {
  protected:
   void SetUp() override {

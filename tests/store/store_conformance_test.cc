@@ -18,6 +18,8 @@ struct Backend {
   std::function<std::unique_ptr<Store>(const std::string& dir)> open;
 };
 
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+
 class StoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
