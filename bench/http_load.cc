@@ -1,0 +1,110 @@
+// A closed-loop HTTP/1.1 load generator for convault's benchmarks: a fixed
+// number of keep-alive connections, each sending its share of a fixed number
+// of requests back to back. Loopback only; bounded in count. Prints one JSON
+// line: requests, seconds, requests/s, latency percentiles, errors.
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <utility>  // before Boost.Asio 1.74, whose awaitable.hpp needs std::exchange
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "nlohmann/json.hpp"
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+int main(int argc, char** argv) {
+  CLI::App app{"http_load: bounded closed-loop HTTP load on 127.0.0.1"};
+  int port = 0;
+  std::string method = "GET";
+  std::string path = "/healthz";
+  std::string bearer;
+  std::string body;
+  std::string label;
+  int connections = 16;
+  int requests = 20000;
+  app.add_option("--port", port, "server port on 127.0.0.1")->required();
+  app.add_option("--method", method);
+  app.add_option("--path", path);
+  app.add_option("--bearer", bearer, "API key");
+  app.add_option("--body", body, "JSON body (its {n} is replaced by a request counter)");
+  app.add_option("--label", label);
+  app.add_option("--connections", connections)->check(CLI::Range(1, 1024));
+  app.add_option("--requests", requests)->check(CLI::Range(1, 10000000));
+  CLI11_PARSE(app, argc, argv);
+
+  std::atomic<int> next{0};
+  std::atomic<int> errors{0};
+  std::vector<std::vector<double>> latencies(connections);
+  auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      net::io_context ioc;
+      beast::tcp_stream stream(ioc);
+      beast::error_code ec;
+      stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)),
+                     ec);
+      if (ec) {
+        errors.fetch_add(1);
+        return;
+      }
+      beast::flat_buffer buffer;
+      while (true) {
+        int n = next.fetch_add(1);
+        if (n >= requests) break;
+        http::request<http::string_body> req;
+        req.method_string(method);
+        req.target(path);
+        req.version(11);
+        req.set(http::field::host, "localhost");
+        if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
+        if (!body.empty()) {
+          std::string b = body;
+          size_t at = b.find("{n}");
+          if (at != std::string::npos) b.replace(at, 3, std::to_string(n));
+          req.set(http::field::content_type, "application/json");
+          req.body() = std::move(b);
+        }
+        req.prepare_payload();
+        auto t0 = Clock::now();
+        http::write(stream, req, ec);
+        http::response<http::string_body> res;
+        if (!ec) http::read(stream, buffer, res, ec);
+        auto t1 = Clock::now();
+        if (ec || res.result_int() >= 400) errors.fetch_add(1);
+        if (ec) break;
+        latencies[c].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
+  };
+  nlohmann::json out = {{"label", label.empty() ? method + " " + path : label},
+                        {"requests", all.size()},
+                        {"connections", connections},
+                        {"seconds", seconds},
+                        {"rps", all.size() / seconds},
+                        {"p50_ms", pct(0.50)},
+                        {"p99_ms", pct(0.99)},
+                        {"p999_ms", pct(0.999)},
+                        {"errors", errors.load()}};
+  std::cout << out.dump() << std::endl;
+  return errors.load() == 0 ? 0 : 1;
+}
