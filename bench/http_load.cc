@@ -4,17 +4,17 @@
 // line: requests, seconds, requests/s, latency percentiles, errors.
 #include <algorithm>
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <iostream>
 #include <string>
 #include <thread>
-#include <utility>  // before Boost.Asio 1.74, whose awaitable.hpp needs std::exchange
+#include <utility>  // Boost.Asio 1.74 uses std::exchange without including it
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "boost/asio.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
 #include "nlohmann/json.hpp"
 
 namespace beast = boost::beast;

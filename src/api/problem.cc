@@ -1,9 +1,8 @@
 #include "api/problem.h"
 
-#include <boost/beast/http/status.hpp>
-
 #include "absl/strings/str_cat.h"
 #include "api/json.h"
+#include "boost/beast/http/status.hpp"
 
 namespace convault {
 namespace {

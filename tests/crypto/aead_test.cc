@@ -1,0 +1,143 @@
+#include "crypto/aead.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <random>
+#include <set>
+
+#include "crypto/nonce_source.h"
+#include "crypto/random.h"
+#include "gtest/gtest.h"
+
+namespace convault::crypto {
+namespace {
+
+std::unique_ptr<AesGcmAead> NewKey(uint32_t id = 7) {
+  auto key = SecureRandomBytes(32);
+  auto aead = AesGcmAead::Create(std::move(*key), id);
+  EXPECT_TRUE(aead.ok());
+  return std::move(*aead);
+}
+
+TEST(Aead, RoundTripsAndWritesTheDocumentedEnvelope) {
+  auto aead = NewKey(0x01020304);
+  for (size_t size : {0, 1, 16, 64, 256, 1024, 70000}) {
+    std::string pt(size, 'x');
+    auto ct = aead->Encrypt(pt, "ad");
+    ASSERT_TRUE(ct.ok());
+    ASSERT_EQ(ct->size(), pt.size() + kEnvelopeOverhead);
+    EXPECT_EQ(static_cast<uint8_t>((*ct)[0]), 1);
+    EXPECT_EQ(static_cast<uint8_t>((*ct)[1]), 1);
+    EXPECT_EQ(ct->substr(2, 4), std::string("\x01\x02\x03\x04", 4));
+    EXPECT_EQ(*EnvelopeKeyId(*ct), 0x01020304u);
+    auto back = aead->Decrypt(*ct, "ad");
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, pt);
+    if (size >= 16) {
+      EXPECT_EQ(ct->find(pt.substr(0, 16)), std::string::npos);
+    }
+  }
+}
+
+TEST(Aead, RefusesKeysOfTheWrongSize) {
+  EXPECT_FALSE(AesGcmAead::Create(SecretBytes(std::string(16, 'k')), 1).ok());
+  EXPECT_FALSE(AesGcmAead::Create(SecretBytes(std::string(33, 'k')), 1).ok());
+}
+
+TEST(Aead, EveryTamperFailsToOpen) {
+  auto aead = NewKey();
+  std::mt19937 rng(42);
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string pt(rng() % 200, 'a' + trial % 26);
+    auto ct = aead->Encrypt(pt, "tenant|entry|message");
+    ASSERT_TRUE(ct.ok());
+    std::string bad = *ct;
+    switch (trial % 4) {
+      case 0:  // flip one bit anywhere
+        bad[rng() % bad.size()] ^= static_cast<char>(1 << (rng() % 8));
+        break;
+      case 1:  // truncate
+        bad.resize(rng() % bad.size());
+        break;
+      case 2:  // extend
+        bad.push_back(static_cast<char>(rng()));
+        break;
+      case 3:  // right ciphertext, other associated data
+        EXPECT_FALSE(aead->Decrypt(bad, "tenant|entry|messagf").ok());
+        continue;
+    }
+    EXPECT_FALSE(aead->Decrypt(bad, "tenant|entry|message").ok()) << "trial " << trial;
+  }
+}
+
+TEST(Aead, AnotherKeyCannotOpen) {
+  auto a = NewKey(1);
+  auto b = NewKey(1);
+  auto ct = a->Encrypt("secret", "");
+  EXPECT_FALSE(b->Decrypt(*ct, "").ok());
+}
+
+TEST(Aead, NoncesDoNotRepeat) {
+  auto aead = NewKey();
+  std::set<std::string> nonces;
+  for (int i = 0; i < 100000; ++i) {
+    auto ct = aead->Encrypt("", "");
+    nonces.insert(ct->substr(kEnvelopeHeaderSize, 12));
+  }
+  EXPECT_EQ(nonces.size(), 100000u);
+}
+
+TEST(Aead, NoncesComeFromTheBulkPoolNotOneDrawEach) {
+  auto aead = NewKey();
+  aead->Encrypt("", "").IgnoreError();
+  uint64_t before = NonceSource::refills();
+  for (int i = 0; i < 10000; ++i) aead->Encrypt("x", "").IgnoreError();
+  // 4096-byte pool, 12-byte nonces: about 30 refills, not 10000.
+  EXPECT_LE(NonceSource::refills() - before, 40u);
+}
+
+TEST(Aead, ParentAndChildNeverReuseANonceAfterFork) {
+  auto aead = NewKey();
+  aead->Encrypt("warm the pool", "").IgnoreError();  // the pool now holds unused bytes
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  constexpr int kCount = 200;
+  if (pid == 0) {
+    close(fds[0]);
+    for (int i = 0; i < kCount; ++i) {
+      auto ct = aead->Encrypt("", "");
+      if (write(fds[1], ct->data() + kEnvelopeHeaderSize, 12) != 12) _exit(2);
+    }
+    close(fds[1]);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::set<std::string> parent;
+  for (int i = 0; i < kCount; ++i) {
+    auto ct = aead->Encrypt("", "");
+    parent.insert(ct->substr(kEnvelopeHeaderSize, 12));
+  }
+  std::string child_bytes;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof(buf))) > 0) child_bytes.append(buf, n);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_EQ(child_bytes.size(), 12u * kCount);
+  for (int i = 0; i < kCount; ++i) {
+    EXPECT_EQ(parent.count(child_bytes.substr(12 * i, 12)), 0u) << "nonce reused across fork";
+  }
+}
+
+TEST(Aead, EnvelopeKeyIdRefusesForeignBytes) {
+  EXPECT_FALSE(EnvelopeKeyId("short").ok());
+  EXPECT_FALSE(EnvelopeKeyId(std::string(40, '\x02')).ok());
+}
+
+}  // namespace
+}  // namespace convault::crypto
