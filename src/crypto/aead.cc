@@ -82,7 +82,8 @@ absl::Status OpenWith(EVP_CIPHER_CTX* ctx, const uint8_t* nonce, std::string_vie
 }  // namespace
 
 absl::StatusOr<uint32_t> EnvelopeKeyId(std::string_view envelope) {
-  if (envelope.size() < kEnvelopeOverhead || static_cast<uint8_t>(envelope[0]) != kEnvelopeVersion ||
+  if (envelope.size() < kEnvelopeOverhead ||
+      static_cast<uint8_t>(envelope[0]) != kEnvelopeVersion ||
       static_cast<uint8_t>(envelope[1]) != kAlgAes256Gcm) {
     return absl::InvalidArgumentError("not a convault ciphertext");
   }
@@ -132,9 +133,9 @@ absl::StatusOr<std::string> AesGcmAead::Encrypt(std::string_view plaintext,
   NonceSource::Fill(p + kEnvelopeHeaderSize);
   EVP_CIPHER_CTX* ctx = Acquire(true);
   if (ctx == nullptr) return absl::InternalError("cipher context");
-  absl::Status s = SealWith(ctx, p + kEnvelopeHeaderSize,
-                            std::string_view(out.data(), kEnvelopeHeaderSize), associated_data,
-                            plaintext, p + kEnvelopeHeaderSize + kNonceSize);
+  absl::Status s =
+      SealWith(ctx, p + kEnvelopeHeaderSize, std::string_view(out.data(), kEnvelopeHeaderSize),
+               associated_data, plaintext, p + kEnvelopeHeaderSize + kNonceSize);
   Release(true, ctx);
   if (!s.ok()) return s;
   return out;
@@ -147,10 +148,10 @@ absl::StatusOr<std::string> AesGcmAead::Decrypt(std::string_view envelope,
   std::string out(envelope.size() - kEnvelopeOverhead, '\0');
   EVP_CIPHER_CTX* ctx = Acquire(false);
   if (ctx == nullptr) return absl::InternalError("cipher context");
-  absl::Status s = OpenWith(ctx, U8(envelope) + kEnvelopeHeaderSize,
-                            envelope.substr(0, kEnvelopeHeaderSize), associated_data,
-                            envelope.substr(kEnvelopeHeaderSize + kNonceSize),
-                            reinterpret_cast<uint8_t*>(out.data()));
+  absl::Status s =
+      OpenWith(ctx, U8(envelope) + kEnvelopeHeaderSize, envelope.substr(0, kEnvelopeHeaderSize),
+               associated_data, envelope.substr(kEnvelopeHeaderSize + kNonceSize),
+               reinterpret_cast<uint8_t*>(out.data()));
   Release(false, ctx);
   if (!s.ok()) {
     SecureZero(out.data(), out.size());
@@ -168,7 +169,8 @@ absl::StatusOr<std::string> AesGcmSeal(std::string_view key, std::string_view no
   EVP_CIPHER_CTX* ctx = NewKeyedContext(key, true);
   if (ctx == nullptr) return absl::InternalError("cipher context");
   std::string out(plaintext.size() + kTagSize, '\0');
-  absl::Status s = SealWith(ctx, U8(nonce), aad, {}, plaintext, reinterpret_cast<uint8_t*>(out.data()));
+  absl::Status s =
+      SealWith(ctx, U8(nonce), aad, {}, plaintext, reinterpret_cast<uint8_t*>(out.data()));
   EVP_CIPHER_CTX_free(ctx);
   if (!s.ok()) return s;
   return out;
@@ -182,7 +184,8 @@ absl::StatusOr<std::string> AesGcmOpen(std::string_view key, std::string_view no
   EVP_CIPHER_CTX* ctx = NewKeyedContext(key, false);
   if (ctx == nullptr) return absl::InternalError("cipher context");
   std::string out(ct_and_tag.size() - kTagSize, '\0');
-  absl::Status s = OpenWith(ctx, U8(nonce), aad, {}, ct_and_tag, reinterpret_cast<uint8_t*>(out.data()));
+  absl::Status s =
+      OpenWith(ctx, U8(nonce), aad, {}, ct_and_tag, reinterpret_cast<uint8_t*>(out.data()));
   EVP_CIPHER_CTX_free(ctx);
   if (!s.ok()) return s;
   return out;

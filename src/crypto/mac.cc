@@ -87,8 +87,9 @@ absl::StatusOr<SecretBytes> HkdfSha256(std::string_view ikm, std::string_view sa
   static unsigned char kEmpty[1] = {0};
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_octet_string(
-          OSSL_KDF_PARAM_KEY, ikm.empty() ? kEmpty : const_cast<unsigned char*>(U8(ikm)), ikm.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+                                        ikm.empty() ? kEmpty : const_cast<unsigned char*>(U8(ikm)),
+                                        ikm.size()),
       OSSL_PARAM_construct_octet_string(
           OSSL_KDF_PARAM_SALT, salt.empty() ? kEmpty : const_cast<unsigned char*>(U8(salt)),
           salt.size()),

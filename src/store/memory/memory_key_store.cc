@@ -1,44 +1,72 @@
 #include "store/memory/memory_key_store.h"
 
+#include "common/status.h"
+
 namespace convault {
+
+absl::Status MemoryKeyStore::CheckOpen() const {
+  return closed_ ? absl::UnavailableError("the key store is closed") : absl::OkStatus();
+}
 
 absl::Status MemoryKeyStore::CheckReady() {
   absl::MutexLock lock(&mu_);
-  return closed_ ? absl::UnavailableError("the key store is closed") : absl::OkStatus();
+  return CheckOpen();
 }
 
 absl::Status MemoryKeyStore::PutWrappedKey(const WrappedKey& key) {
   absl::MutexLock lock(&mu_);
-  if (closed_) return absl::UnavailableError("the key store is closed");
-  if (!keys_.emplace(std::make_pair(key.tenant_id, key.key_id), key).second) {
-    return absl::AlreadyExistsError("key id taken");
+  CV_RETURN_IF_ERROR(CheckOpen());
+  KeyRef ref{key.tenant_id, key.kind, key.subject_id};
+  if (!keys_.emplace(MakeKey(ref, key.version), key).second) {
+    return absl::AlreadyExistsError("key version taken");
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<WrappedKey> MemoryKeyStore::GetWrappedKey(std::string_view tenant_id,
-                                                         std::string_view key_id) {
+absl::StatusOr<WrappedKey> MemoryKeyStore::GetWrappedKey(const KeyRef& ref, uint32_t version) {
   absl::MutexLock lock(&mu_);
-  if (closed_) return absl::UnavailableError("the key store is closed");
-  auto it = keys_.find({std::string(tenant_id), std::string(key_id)});
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = keys_.find(MakeKey(ref, version));
   if (it == keys_.end()) return absl::NotFoundError("key not found");
   return it->second;
 }
 
-absl::Status MemoryKeyStore::DeleteWrappedKey(std::string_view tenant_id, std::string_view key_id) {
+absl::StatusOr<std::vector<WrappedKey>> MemoryKeyStore::ListVersions(const KeyRef& ref) {
   absl::MutexLock lock(&mu_);
-  if (closed_) return absl::UnavailableError("the key store is closed");
-  if (keys_.erase({std::string(tenant_id), std::string(key_id)}) == 0) {
-    return absl::NotFoundError("key not found");
-  }
-  return absl::OkStatus();
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<WrappedKey> out;
+  auto last = keys_.upper_bound(MakeKey(ref, UINT32_MAX));
+  for (auto it = keys_.lower_bound(MakeKey(ref, 0)); it != last; ++it) out.push_back(it->second);
+  return out;
+}
+
+absl::StatusOr<int64_t> MemoryKeyStore::DeleteAllVersions(const KeyRef& ref) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto first = keys_.lower_bound(MakeKey(ref, 0));
+  auto last = keys_.upper_bound(MakeKey(ref, UINT32_MAX));
+  int64_t n = std::distance(first, last);
+  keys_.erase(first, last);
+  return n;
+}
+
+absl::StatusOr<int64_t> MemoryKeyStore::ReserveSeals(const KeyRef& ref, uint32_t version,
+                                                     int64_t count, int64_t limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = keys_.find(MakeKey(ref, version));
+  if (it == keys_.end()) return absl::NotFoundError("key not found");
+  int64_t total = it->second.seals_reserved + count;
+  if (total > limit) return absl::ResourceExhaustedError("key usage limit reached");
+  it->second.seals_reserved = total;
+  return total;
 }
 
 absl::StatusOr<int64_t> MemoryKeyStore::CountWrappedKeys(std::string_view tenant_id) {
   absl::MutexLock lock(&mu_);
-  if (closed_) return absl::UnavailableError("the key store is closed");
+  CV_RETURN_IF_ERROR(CheckOpen());
   int64_t n = 0;
-  for (const auto& [k, v] : keys_) n += (k.first == tenant_id) ? 1 : 0;
+  for (const auto& [k, v] : keys_) n += (std::get<0>(k) == tenant_id) ? 1 : 0;
   return n;
 }
 

@@ -2,7 +2,7 @@
 
 #include <map>
 #include <string>
-#include <utility>
+#include <tuple>
 
 #include "absl/synchronization/mutex.h"
 #include "store/key_store.h"
@@ -14,16 +14,25 @@ class MemoryKeyStore final : public KeyStore {
  public:
   absl::Status CheckReady() override;
   absl::Status PutWrappedKey(const WrappedKey& key) override;
-  absl::StatusOr<WrappedKey> GetWrappedKey(std::string_view tenant_id,
-                                           std::string_view key_id) override;
-  absl::Status DeleteWrappedKey(std::string_view tenant_id, std::string_view key_id) override;
+  absl::StatusOr<WrappedKey> GetWrappedKey(const KeyRef& ref, uint32_t version) override;
+  absl::StatusOr<std::vector<WrappedKey>> ListVersions(const KeyRef& ref) override;
+  absl::StatusOr<int64_t> DeleteAllVersions(const KeyRef& ref) override;
+  absl::StatusOr<int64_t> ReserveSeals(const KeyRef& ref, uint32_t version, int64_t count,
+                                       int64_t limit) override;
   absl::StatusOr<int64_t> CountWrappedKeys(std::string_view tenant_id) override;
   void Close() override;
 
  private:
+  using Key = std::tuple<std::string, int, std::string, uint32_t>;
+  static Key MakeKey(const KeyRef& ref, uint32_t version) {
+    return {std::string(ref.tenant_id), static_cast<int>(ref.kind), std::string(ref.subject_id),
+            version};
+  }
+  absl::Status CheckOpen() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   mutable absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  std::map<std::pair<std::string, std::string>, WrappedKey> keys_ ABSL_GUARDED_BY(mu_);
+  std::map<Key, WrappedKey> keys_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault

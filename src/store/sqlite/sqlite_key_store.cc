@@ -7,6 +7,30 @@
 namespace convault {
 
 using sqlite::Connection;
+using sqlite::Statement;
+
+namespace {
+
+WrappedKey FromRow(const Statement& q) {
+  WrappedKey k;
+  k.tenant_id = q.Text(0);
+  k.kind = static_cast<WrappedKeyKind>(q.Int(1));
+  k.subject_id = q.Text(2);
+  k.version = static_cast<uint32_t>(q.Int(3));
+  k.kek_version = static_cast<uint32_t>(q.Int(4));
+  k.wrapped = q.Blob(5);
+  k.seals_reserved = q.Int(6);
+  k.created_at = FromStorageMicros(q.Int(7));
+  return k;
+}
+
+Statement& BindRef(Statement& q, const KeyRef& ref) {
+  return q.Bind(1, ref.tenant_id)
+      .Bind(2, int64_t{static_cast<int>(ref.kind)})
+      .Bind(3, ref.subject_id);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::Open(const Options& options,
                                                                      Clock& clock) {
@@ -29,72 +53,110 @@ void SqliteKeyStore::Close() {
   readers_->Close();
 }
 
-absl::Status SqliteKeyStore::CheckReady() {
+template <typename Fn>
+auto SqliteKeyStore::Read(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
   auto lease = readers_->Acquire();
   if (lease == nullptr) return absl::UnavailableError("the key store is closed");
-  auto v = sqlite::SchemaVersion(**lease);
-  if (!v.ok()) return v.status();
-  if (*v != sqlite::KeyStoreMigrations().back().version) {
-    return absl::UnavailableError("key store migrations are not all applied");
-  }
-  return absl::OkStatus();
+  return fn(**lease);
+}
+
+absl::Status SqliteKeyStore::CheckReady() {
+  return Read([](Connection& c) -> absl::Status {
+    auto v = sqlite::SchemaVersion(c);
+    if (!v.ok()) return v.status();
+    if (*v != sqlite::KeyStoreMigrations().back().version) {
+      return absl::UnavailableError("key store migrations are not all applied");
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status SqliteKeyStore::PutWrappedKey(const WrappedKey& key) {
   return writer_->Write([&](Connection& c) -> absl::Status {
     CV_SQL(q, c,
-           "INSERT INTO wrapped_keys (tenant_id, key_id, kind, subject_id, kek_version, wrapped, "
-           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+           "INSERT INTO wrapped_keys (tenant_id, kind, subject_id, version, kek_version, wrapped, "
+           "seals_reserved, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     absl::Status s = q->Bind(1, key.tenant_id)
-                         .Bind(2, key.key_id)
-                         .Bind(3, int64_t{static_cast<int>(key.kind)})
-                         .Bind(4, key.subject_id)
+                         .Bind(2, int64_t{static_cast<int>(key.kind)})
+                         .Bind(3, key.subject_id)
+                         .Bind(4, int64_t{key.version})
                          .Bind(5, int64_t{key.kek_version})
                          .BindBlob(6, key.wrapped)
-                         .Bind(7, ToStorageMicros(key.created_at))
+                         .Bind(7, key.seals_reserved)
+                         .Bind(8, ToStorageMicros(key.created_at))
                          .Run();
-    if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError("key id taken");
+    if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError("key version taken");
     return s;
   });
 }
 
-absl::StatusOr<WrappedKey> SqliteKeyStore::GetWrappedKey(std::string_view tenant_id,
-                                                         std::string_view key_id) {
-  auto lease = readers_->Acquire();
-  if (lease == nullptr) return absl::UnavailableError("the key store is closed");
-  Connection& c = **lease;
-  CV_SQL(q, c,
-         "SELECT tenant_id, key_id, kind, subject_id, kek_version, wrapped, created_at "
-         "FROM wrapped_keys WHERE tenant_id = ? AND key_id = ?");
-  CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, key_id).Step());
-  if (!row) return absl::NotFoundError("key not found");
-  WrappedKey k;
-  k.tenant_id = q->Text(0);
-  k.key_id = q->Text(1);
-  k.kind = static_cast<WrappedKeyKind>(q->Int(2));
-  k.subject_id = q->Text(3);
-  k.kek_version = static_cast<uint32_t>(q->Int(4));
-  k.wrapped = q->Blob(5);
-  k.created_at = FromStorageMicros(q->Int(6));
-  return k;
-}
-
-absl::Status SqliteKeyStore::DeleteWrappedKey(std::string_view tenant_id, std::string_view key_id) {
-  return writer_->Write([&](Connection& c) -> absl::Status {
-    CV_SQL(q, c, "DELETE FROM wrapped_keys WHERE tenant_id = ? AND key_id = ?");
-    CV_RETURN_IF_ERROR(q->Bind(1, tenant_id).Bind(2, key_id).Run());
-    if (c.Changes() == 0) return absl::NotFoundError("key not found");
-    return absl::OkStatus();
+absl::StatusOr<WrappedKey> SqliteKeyStore::GetWrappedKey(const KeyRef& ref, uint32_t version) {
+  return Read([&](Connection& c) -> absl::StatusOr<WrappedKey> {
+    CV_SQL(q, c,
+           "SELECT tenant_id, kind, subject_id, version, kek_version, wrapped, seals_reserved, "
+           "created_at FROM wrapped_keys WHERE tenant_id = ? AND kind = ? AND subject_id = ? AND "
+           "version = ?");
+    CV_ASSIGN_OR_RETURN(bool row, BindRef(*q, ref).Bind(4, int64_t{version}).Step());
+    if (!row) return absl::NotFoundError("key not found");
+    return FromRow(*q);
   });
 }
 
+absl::StatusOr<std::vector<WrappedKey>> SqliteKeyStore::ListVersions(const KeyRef& ref) {
+  return Read([&](Connection& c) -> absl::StatusOr<std::vector<WrappedKey>> {
+    CV_SQL(q, c,
+           "SELECT tenant_id, kind, subject_id, version, kek_version, wrapped, seals_reserved, "
+           "created_at FROM wrapped_keys WHERE tenant_id = ? AND kind = ? AND subject_id = ? "
+           "ORDER BY version");
+    BindRef(*q, ref);
+    std::vector<WrappedKey> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back(FromRow(*q));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<int64_t> SqliteKeyStore::DeleteAllVersions(const KeyRef& ref) {
+  int64_t deleted = 0;
+  absl::Status s = writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c, "DELETE FROM wrapped_keys WHERE tenant_id = ? AND kind = ? AND subject_id = ?");
+    CV_RETURN_IF_ERROR(BindRef(*q, ref).Run());
+    deleted = c.Changes();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return deleted;
+}
+
+absl::StatusOr<int64_t> SqliteKeyStore::ReserveSeals(const KeyRef& ref, uint32_t version,
+                                                     int64_t count, int64_t limit) {
+  int64_t total = 0;
+  absl::Status s = writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c,
+           "SELECT seals_reserved FROM wrapped_keys WHERE tenant_id = ? AND kind = ? AND "
+           "subject_id = ? AND version = ?");
+    CV_ASSIGN_OR_RETURN(bool row, BindRef(*q, ref).Bind(4, int64_t{version}).Step());
+    if (!row) return absl::NotFoundError("key not found");
+    total = q->Int(0) + count;
+    if (total > limit) return absl::ResourceExhaustedError("key usage limit reached");
+    CV_SQL(u, c,
+           "UPDATE wrapped_keys SET seals_reserved = ?5 WHERE tenant_id = ?1 AND kind = ?2 AND "
+           "subject_id = ?3 AND version = ?4");
+    return BindRef(*u, ref).Bind(4, int64_t{version}).Bind(5, total).Run();
+  });
+  if (!s.ok()) return s;
+  return total;
+}
+
 absl::StatusOr<int64_t> SqliteKeyStore::CountWrappedKeys(std::string_view tenant_id) {
-  auto lease = readers_->Acquire();
-  if (lease == nullptr) return absl::UnavailableError("the key store is closed");
-  Connection& c = **lease;
-  CV_SQL(q, c, "SELECT COUNT(*) FROM wrapped_keys WHERE tenant_id = ?");
-  CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
-  return row ? q->Int(0) : 0;
+  return Read([&](Connection& c) -> absl::StatusOr<int64_t> {
+    CV_SQL(q, c, "SELECT COUNT(*) FROM wrapped_keys WHERE tenant_id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
+    return row ? q->Int(0) : 0;
+  });
 }
 
 }  // namespace convault

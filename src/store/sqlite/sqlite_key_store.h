@@ -25,9 +25,11 @@ class SqliteKeyStore final : public KeyStore {
 
   absl::Status CheckReady() override;
   absl::Status PutWrappedKey(const WrappedKey& key) override;
-  absl::StatusOr<WrappedKey> GetWrappedKey(std::string_view tenant_id,
-                                           std::string_view key_id) override;
-  absl::Status DeleteWrappedKey(std::string_view tenant_id, std::string_view key_id) override;
+  absl::StatusOr<WrappedKey> GetWrappedKey(const KeyRef& ref, uint32_t version) override;
+  absl::StatusOr<std::vector<WrappedKey>> ListVersions(const KeyRef& ref) override;
+  absl::StatusOr<int64_t> DeleteAllVersions(const KeyRef& ref) override;
+  absl::StatusOr<int64_t> ReserveSeals(const KeyRef& ref, uint32_t version, int64_t count,
+                                       int64_t limit) override;
   absl::StatusOr<int64_t> CountWrappedKeys(std::string_view tenant_id) override;
   void Close() override;
 
@@ -35,6 +37,8 @@ class SqliteKeyStore final : public KeyStore {
   SqliteKeyStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
                  std::unique_ptr<sqlite::ReadPool> readers)
       : writer_(std::move(writer)), readers_(std::move(readers)) {}
+  template <typename Fn>
+  auto Read(Fn fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
 
   std::unique_ptr<sqlite::GroupCommitWriter> writer_;
   std::unique_ptr<sqlite::ReadPool> readers_;

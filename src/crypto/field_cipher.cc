@@ -1,0 +1,39 @@
+#include "crypto/field_cipher.h"
+
+namespace convault::crypto {
+namespace {
+void AppendPart(std::string& out, std::string_view part) {
+  uint32_t n = static_cast<uint32_t>(part.size());
+  char len[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                 static_cast<char>(n)};
+  out.append(len, 4);
+  out.append(part);
+}
+}  // namespace
+
+std::string FieldAssociatedData(const FieldContext& c) {
+  std::string ad;
+  ad.reserve(11 + 20 + c.tenant_id.size() + c.object_type.size() + c.object_id.size() +
+             c.field.size() + c.subject_id.size());
+  ad.append("cv-field-v1");
+  AppendPart(ad, c.tenant_id);
+  AppendPart(ad, c.object_type);
+  AppendPart(ad, c.object_id);
+  AppendPart(ad, c.field);
+  AppendPart(ad, c.subject_id);
+  return ad;
+}
+
+absl::StatusOr<std::string> FieldCipher::Seal(const FieldContext& context,
+                                              std::string_view plaintext) {
+  return keys_.Seal({context.tenant_id, context.subject_id}, plaintext,
+                    FieldAssociatedData(context));
+}
+
+absl::StatusOr<std::string> FieldCipher::Open(const FieldContext& context,
+                                              std::string_view ciphertext) {
+  return keys_.Open({context.tenant_id, context.subject_id}, ciphertext,
+                    FieldAssociatedData(context));
+}
+
+}  // namespace convault::crypto

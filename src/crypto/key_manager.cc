@@ -1,0 +1,200 @@
+#include "crypto/key_manager.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "crypto/random.h"
+
+namespace convault::crypto {
+namespace {
+
+void AppendPart(std::string& out, std::string_view part) {
+  absl::StrAppend(&out, part.size(), ":", Sv(part), "|");
+}
+
+std::string VersionString(const KeyRef& ref, uint32_t version) {
+  return absl::StrCat(KeyRefString(ref), version);
+}
+
+absl::Status KeyDestroyed() {
+  return WithCode(absl::FailedPreconditionError("the data key was destroyed"), "key_destroyed");
+}
+
+}  // namespace
+
+std::string KeyRefString(const KeyRef& ref) {
+  std::string out;
+  out.reserve(ref.tenant_id.size() + ref.subject_id.size() + 16);
+  AppendPart(out, ref.tenant_id);
+  absl::StrAppend(&out, static_cast<int>(ref.kind), "|");
+  AppendPart(out, ref.subject_id);
+  return out;
+}
+
+KeyManager::KeyManager(KeyProvider& provider, KeyStore& store, Clock& clock,
+                       KeyManagerOptions options)
+    : provider_(provider),
+      store_(store),
+      clock_(clock),
+      options_(options),
+      open_cache_(options.cache_capacity, options.cache_ttl, clock),
+      current_cache_(options.cache_capacity, options.cache_ttl, clock) {}
+
+absl::StatusOr<std::shared_ptr<const AesGcmAead>> KeyManager::Unwrap(const WrappedKey& w) {
+  KeyRef ref{w.tenant_id, w.kind, w.subject_id};
+  auto key = provider_.Unwrap(w.kek_version, w.wrapped, VersionString(ref, w.version));
+  if (!key.ok()) return key.status();
+  auto aead = AesGcmAead::Create(std::move(*key), w.version);
+  if (!aead.ok()) return aead.status();
+  return std::shared_ptr<const AesGcmAead>(std::move(*aead));
+}
+
+absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::NewVersion(const KeyRef& ref,
+                                                                               uint32_t version) {
+  auto kek_versions = provider_.Versions();
+  if (!kek_versions.ok()) return kek_versions.status();
+  if (kek_versions->empty()) return absl::FailedPreconditionError("the key provider has no KEK");
+  auto dek = SecureRandomBytes(32);
+  if (!dek.ok()) return dek.status();
+  WrappedKey w;
+  w.tenant_id = std::string(ref.tenant_id);
+  w.kind = ref.kind;
+  w.subject_id = std::string(ref.subject_id);
+  w.version = version;
+  w.kek_version = kek_versions->back();
+  w.seals_reserved = options_.seal_reservation;
+  w.created_at = clock_.Now();
+  auto wrapped = provider_.Wrap(w.kek_version, *dek, VersionString(ref, version));
+  if (!wrapped.ok()) return wrapped.status();
+  w.wrapped = std::move(*wrapped);
+  CV_RETURN_IF_ERROR(store_.PutWrappedKey(w));
+  auto aead = AesGcmAead::Create(std::move(*dek), version);
+  if (!aead.ok()) return aead.status();
+  auto key = std::make_shared<SealingKey>();
+  key->version = version;
+  key->aead = std::shared_ptr<const AesGcmAead>(std::move(*aead));
+  key->budget.store(options_.seal_reservation);
+  open_cache_.Put(VersionString(ref, version), key->aead);
+  return key;
+}
+
+absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::Current(const KeyRef& ref) {
+  std::string name = KeyRefString(ref);
+  if (auto cached = current_cache_.Get(name)) return cached;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto versions = store_.ListVersions(ref);
+    if (!versions.ok()) return versions.status();
+    absl::StatusOr<std::shared_ptr<SealingKey>> key;
+    if (versions->empty()) {
+      key = NewVersion(ref, 1);
+    } else {
+      const WrappedKey& latest = versions->back();
+      auto aead = Unwrap(latest);
+      if (!aead.ok()) return aead.status();
+      auto loaded = std::make_shared<SealingKey>();
+      loaded->version = latest.version;
+      loaded->aead = std::move(*aead);
+      absl::Status s = Refill(ref, *loaded);
+      if (s.ok()) {
+        key = loaded;
+      } else if (absl::IsResourceExhausted(s)) {
+        key = NewVersion(ref, latest.version + 1);
+      } else {
+        return s;
+      }
+    }
+    // Another thread or process created the same version first: load again.
+    if (!key.ok() && absl::IsAlreadyExists(key.status())) continue;
+    if (!key.ok()) return key.status();
+    current_cache_.Put(name, *key);
+    return key;
+  }
+  return absl::AbortedError("concurrent key creation did not settle");
+}
+
+absl::Status KeyManager::Refill(const KeyRef& ref, SealingKey& key) {
+  auto total =
+      store_.ReserveSeals(ref, key.version, options_.seal_reservation, options_.max_seals_per_key);
+  if (!total.ok()) return total.status();
+  key.budget.fetch_add(options_.seal_reservation);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> KeyManager::Seal(const KeyScope& scope, std::string_view plaintext,
+                                             std::string_view associated_data) {
+  KeyRef ref{scope.tenant_id,
+             scope.subject_id.empty() ? WrappedKeyKind::kTenantDek : WrappedKeyKind::kSubjectDek,
+             scope.subject_id};
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    CV_ASSIGN_OR_RETURN(std::shared_ptr<SealingKey> key, Current(ref));
+    if (key->budget.fetch_sub(1) > 0) return key->aead->Encrypt(plaintext, associated_data);
+    // Out of reserved seals: reserve more, or move to a new version.
+    absl::MutexLock lock(&key->refill_mu);
+    if (key->retired) continue;
+    if (key->budget.load() > 0) continue;
+    absl::Status s = Refill(ref, *key);
+    if (s.ok()) continue;
+    if (!absl::IsResourceExhausted(s)) return s;
+    auto next = NewVersion(ref, key->version + 1);
+    if (!next.ok() && !absl::IsAlreadyExists(next.status())) return next.status();
+    key->retired = true;
+    if (next.ok()) {
+      current_cache_.Put(KeyRefString(ref), *next);
+    } else {
+      current_cache_.EraseByPrefix(KeyRefString(ref));
+    }
+  }
+  return absl::UnavailableError("could not obtain a sealing key");
+}
+
+absl::StatusOr<std::shared_ptr<const AesGcmAead>> KeyManager::ForOpen(const KeyRef& ref,
+                                                                      uint32_t version) {
+  std::string name = VersionString(ref, version);
+  if (auto cached = open_cache_.Get(name)) return cached;
+  auto wrapped = store_.GetWrappedKey(ref, version);
+  if (absl::IsNotFound(wrapped.status())) return KeyDestroyed();
+  if (!wrapped.ok()) return wrapped.status();
+  auto aead = Unwrap(*wrapped);
+  if (!aead.ok()) return aead.status();
+  open_cache_.Put(name, *aead);
+  return aead;
+}
+
+absl::StatusOr<std::string> KeyManager::Open(const KeyScope& scope, std::string_view envelope,
+                                             std::string_view associated_data) {
+  auto version = EnvelopeKeyId(envelope);
+  if (!version.ok()) return absl::InvalidArgumentError("ciphertext does not open");
+  KeyRef ref{scope.tenant_id,
+             scope.subject_id.empty() ? WrappedKeyKind::kTenantDek : WrappedKeyKind::kSubjectDek,
+             scope.subject_id};
+  CV_ASSIGN_OR_RETURN(std::shared_ptr<const AesGcmAead> aead, ForOpen(ref, *version));
+  return aead->Decrypt(envelope, associated_data);
+}
+
+absl::StatusOr<SecretBytes> KeyManager::TenantIndexKey(std::string_view tenant_id) {
+  KeyRef ref{tenant_id, WrappedKeyKind::kTenantIndexKey, ""};
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto wrapped = store_.GetWrappedKey(ref, 1);
+    if (wrapped.ok()) {
+      return provider_.Unwrap(wrapped->kek_version, wrapped->wrapped, VersionString(ref, 1));
+    }
+    if (!absl::IsNotFound(wrapped.status())) return wrapped.status();
+    auto created = NewVersion(ref, 1);
+    if (!created.ok() && !absl::IsAlreadyExists(created.status())) return created.status();
+  }
+  return absl::UnavailableError("could not obtain the index key");
+}
+
+absl::StatusOr<int64_t> KeyManager::DestroySubjectKeys(std::string_view tenant_id,
+                                                       std::string_view subject_id) {
+  if (subject_id.empty()) return absl::InvalidArgumentError("a subject id is required");
+  KeyRef ref{tenant_id, WrappedKeyKind::kSubjectDek, subject_id};
+  auto deleted = store_.DeleteAllVersions(ref);
+  if (!deleted.ok()) return deleted.status();
+  std::string prefix = KeyRefString(ref);
+  current_cache_.EraseByPrefix(prefix);
+  open_cache_.EraseByPrefix(prefix);
+  return deleted;
+}
+
+}  // namespace convault::crypto

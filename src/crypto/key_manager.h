@@ -1,0 +1,94 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "common/secret.h"
+#include "crypto/aead.h"
+#include "crypto/key_cache.h"
+#include "crypto/key_provider.h"
+#include "store/key_store.h"
+
+namespace convault::crypto {
+
+// Whose key: the subject's DEK when subject_id is set, else the tenant DEK.
+struct KeyScope {
+  std::string_view tenant_id;
+  std::string_view subject_id;
+};
+
+struct KeyManagerOptions {
+  size_t cache_capacity = 100000;  // unwrapped keys held at most
+  absl::Duration cache_ttl = absl::Minutes(10);
+  int64_t max_seals_per_key = int64_t{1} << 31;  // a DEK is replaced before this many
+  int64_t seal_reservation = 4096;               // seals reserved in keys.db per round trip
+};
+
+// The key hierarchy (docs/keys.md): KEK versions in the provider; per tenant
+// a DEK and an index key; per subject (end user) a DEK. Data keys are random
+// 256-bit keys, wrapped by the current KEK and kept in the key store; the
+// unwrapped ones live in a bounded cache with a TTL.
+//
+// Seal counting: each sealing key reserves seals in the key store in blocks,
+// so the count survives restarts; when a key would pass max_seals_per_key a
+// new version of it is created and used from then on (old versions still open).
+//
+// DestroySubjectKeys removes every version of a subject's DEK from the key
+// store and from this node's cache; afterwards Open of that subject's data
+// fails with FailedPrecondition, code "key_destroyed".
+// Thread safety: all methods may be called concurrently.
+class KeyManager {
+ public:
+  // All references must outlive the manager.
+  KeyManager(KeyProvider& provider, KeyStore& store, Clock& clock, KeyManagerOptions options = {});
+
+  absl::StatusOr<std::string> Seal(const KeyScope& scope, std::string_view plaintext,
+                                   std::string_view associated_data);
+  absl::StatusOr<std::string> Open(const KeyScope& scope, std::string_view envelope,
+                                   std::string_view associated_data);
+
+  // The tenant's blind-index root key, created on first use.
+  absl::StatusOr<SecretBytes> TenantIndexKey(std::string_view tenant_id);
+
+  // Returns how many key versions were destroyed (0 when none existed).
+  absl::StatusOr<int64_t> DestroySubjectKeys(std::string_view tenant_id,
+                                             std::string_view subject_id);
+
+  uint64_t cache_hits() { return open_cache_.hits(); }
+  uint64_t cache_misses() { return open_cache_.misses(); }
+  size_t cached_keys() { return open_cache_.size() + current_cache_.size(); }
+
+ private:
+  // The key new data of one scope is sealed with, and its remaining budget.
+  struct SealingKey {
+    uint32_t version;
+    std::shared_ptr<const AesGcmAead> aead;
+    std::atomic<int64_t> budget{0};
+    absl::Mutex refill_mu;
+    bool retired = false;  // guarded by refill_mu: a newer version replaced it
+  };
+
+  absl::StatusOr<std::shared_ptr<SealingKey>> Current(const KeyRef& ref);
+  absl::StatusOr<std::shared_ptr<SealingKey>> NewVersion(const KeyRef& ref, uint32_t version);
+  absl::Status Refill(const KeyRef& ref, SealingKey& key);
+  absl::StatusOr<std::shared_ptr<const AesGcmAead>> ForOpen(const KeyRef& ref, uint32_t version);
+  absl::StatusOr<std::shared_ptr<const AesGcmAead>> Unwrap(const WrappedKey& wrapped);
+
+  KeyProvider& provider_;
+  KeyStore& store_;
+  Clock& clock_;
+  const KeyManagerOptions options_;
+  KeyCache<const AesGcmAead> open_cache_;
+  KeyCache<SealingKey> current_cache_;
+};
+
+// Cache and wrap context keys: "tenant|kind|subject[|version]" with
+// length prefixes, so that no two distinct tuples collide.
+std::string KeyRefString(const KeyRef& ref);
+
+}  // namespace convault::crypto

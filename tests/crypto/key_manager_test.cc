@@ -1,0 +1,166 @@
+#include "crypto/key_manager.h"
+
+#include <map>
+#include <thread>
+
+#include "common/status.h"
+#include "crypto/file_key_provider.h"
+#include "gtest/gtest.h"
+#include "store/memory/memory_key_store.h"
+#include "support/temp_dir.h"
+
+namespace convault::crypto {
+namespace {
+
+class KeyManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto p = FileKeyProvider::Open(dir_.File("kek"));
+    ASSERT_TRUE(p.ok());
+    provider_ = std::move(*p);
+  }
+  std::unique_ptr<KeyManager> Manager(KeyManagerOptions options = {}) {
+    return std::make_unique<KeyManager>(*provider_, store_, clock_, options);
+  }
+  static KeyRef Subject(std::string_view tenant, std::string_view subject) {
+    return KeyRef{tenant, WrappedKeyKind::kSubjectDek, subject};
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<FileKeyProvider> provider_;
+  MemoryKeyStore store_;
+  FakeClock clock_;
+};
+
+TEST_F(KeyManagerTest, SealsUnderASubjectKeyCreatedOnFirstUse) {
+  auto keys = Manager();
+  auto ct = keys->Seal({"ten_a", "eu_1"}, "Jane Canary", "ad");
+  ASSERT_TRUE(ct.ok()) << ct.status();
+  EXPECT_EQ(*EnvelopeKeyId(*ct), 1u);
+  EXPECT_EQ(*keys->Open({"ten_a", "eu_1"}, *ct, "ad"), "Jane Canary");
+  auto stored = store_.GetWrappedKey(Subject("ten_a", "eu_1"), 1);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->kek_version, 1u);
+  EXPECT_EQ(stored->wrapped.size(), 32u + kEnvelopeOverhead);
+  // A fresh manager (another process, after a restart) opens it from the key store.
+  EXPECT_EQ(*Manager()->Open({"ten_a", "eu_1"}, *ct, "ad"), "Jane Canary");
+}
+
+TEST_F(KeyManagerTest, SubjectsAndTenantsHaveTheirOwnKeys) {
+  auto keys = Manager();
+  std::string a = *keys->Seal({"ten_a", "eu_1"}, "x", "ad");
+  EXPECT_FALSE(keys->Open({"ten_a", "eu_2"}, a, "ad").ok());
+  EXPECT_FALSE(keys->Open({"ten_b", "eu_1"}, a, "ad").ok());
+  EXPECT_FALSE(keys->Open({"ten_a", ""}, a, "ad").ok());
+  std::string t = *keys->Seal({"ten_a", ""}, "credential", "ad");
+  EXPECT_EQ(*keys->Open({"ten_a", ""}, t, "ad"), "credential");
+  EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), 2);
+}
+
+TEST_F(KeyManagerTest, DestroyedSubjectKeyGivesKeyDestroyedEverywhere) {
+  auto keys = Manager();
+  std::string mine = *keys->Seal({"ten_a", "eu_1"}, "mine", "ad");
+  std::string other = *keys->Seal({"ten_a", "eu_2"}, "other", "ad");
+  ASSERT_TRUE(keys->Open({"ten_a", "eu_1"}, mine, "ad").ok());  // warm the cache
+  auto destroyed = keys->DestroySubjectKeys("ten_a", "eu_1");
+  ASSERT_TRUE(destroyed.ok());
+  EXPECT_EQ(*destroyed, 1);
+  auto restarted = Manager();
+  for (KeyManager* m : {keys.get(), restarted.get()}) {
+    auto opened = m->Open({"ten_a", "eu_1"}, mine, "ad");
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(ErrorCode(opened.status()), "key_destroyed");
+    EXPECT_EQ(*m->Open({"ten_a", "eu_2"}, other, "ad"), "other");
+  }
+  EXPECT_TRUE(store_.ListVersions(Subject("ten_a", "eu_1"))->empty());
+  // A new message from the same person later gets a new key, not the old one.
+  std::string fresh = *keys->Seal({"ten_a", "eu_1"}, "new", "ad");
+  EXPECT_EQ(*keys->Open({"ten_a", "eu_1"}, fresh, "ad"), "new");
+  EXPECT_FALSE(keys->Open({"ten_a", "eu_1"}, mine, "ad").ok());
+}
+
+TEST_F(KeyManagerTest, RotatesTheDataKeyBeforeItsSealLimit) {
+  KeyManagerOptions options;
+  options.max_seals_per_key = 10;
+  options.seal_reservation = 4;
+  auto keys = Manager(options);
+  std::vector<std::string> sealed;
+  for (int i = 0; i < 25; ++i) sealed.push_back(*keys->Seal({"ten_a", "eu_1"}, "m", "ad"));
+  EXPECT_EQ(*EnvelopeKeyId(sealed[0]), 1u);
+  // Seals are reserved in blocks of 4, so each version gives 8 of its 10.
+  EXPECT_EQ(*EnvelopeKeyId(sealed[24]), 4u);
+  std::map<uint32_t, int> per_version;
+  for (const auto& ct : sealed) {
+    ++per_version[*EnvelopeKeyId(ct)];
+    EXPECT_TRUE(keys->Open({"ten_a", "eu_1"}, ct, "ad").ok());
+  }
+  EXPECT_LE(per_version[1], 10);
+  EXPECT_LE(per_version[2], 10);
+  for (const auto& w : *store_.ListVersions(Subject("ten_a", "eu_1"))) {
+    EXPECT_LE(w.seals_reserved, 10);
+  }
+}
+
+TEST_F(KeyManagerTest, SealCountsSurviveARestart) {
+  KeyManagerOptions options;
+  options.max_seals_per_key = 10;
+  options.seal_reservation = 4;
+  int64_t total = 0;
+  for (int restart = 0; restart < 5; ++restart) {
+    auto keys = Manager(options);  // each "process" reserves afresh from the key store
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(keys->Seal({"ten_a", "eu_1"}, "m", "ad").ok());
+      ++total;
+    }
+  }
+  auto versions = *store_.ListVersions(Subject("ten_a", "eu_1"));
+  ASSERT_GE(versions.size(), 2u);  // 15 seals cannot fit under one key of 10
+  for (const auto& w : versions) EXPECT_LE(w.seals_reserved, 10);
+}
+
+TEST_F(KeyManagerTest, CacheExpiresOnTheInjectedClockAndStaysBounded) {
+  KeyManagerOptions options;
+  options.cache_capacity = 3;
+  options.cache_ttl = absl::Minutes(5);
+  auto writer = Manager(options);
+  std::vector<std::string> sealed;
+  for (int i = 0; i < 10; ++i) {
+    sealed.push_back(*writer->Seal({"ten_a", "eu_" + std::to_string(i)}, "m", "ad"));
+  }
+  EXPECT_LE(writer->cached_keys(), 6u);
+
+  auto reader = Manager(options);
+  ASSERT_TRUE(reader->Open({"ten_a", "eu_9"}, sealed[9], "ad").ok());
+  ASSERT_TRUE(reader->Open({"ten_a", "eu_9"}, sealed[9], "ad").ok());
+  uint64_t misses = reader->cache_misses();
+  EXPECT_EQ(reader->cache_hits(), 1u);
+  clock_.Advance(absl::Minutes(6));
+  ASSERT_TRUE(reader->Open({"ten_a", "eu_9"}, sealed[9], "ad").ok());
+  EXPECT_EQ(reader->cache_misses(), misses + 1);
+}
+
+TEST_F(KeyManagerTest, ConcurrentSealsOfOneNewSubjectAgreeOnOneKey) {
+  auto keys = Manager();
+  std::vector<std::thread> threads;
+  std::vector<std::string> sealed(8);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] { sealed[t] = *keys->Seal({"ten_a", "eu_new"}, "m", "ad"); });
+  }
+  for (auto& t : threads) t.join();
+  auto other = Manager();
+  for (const auto& ct : sealed) EXPECT_EQ(*other->Open({"ten_a", "eu_new"}, ct, "ad"), "m");
+  EXPECT_EQ(store_.ListVersions(Subject("ten_a", "eu_new"))->size(), 1u);
+}
+
+TEST_F(KeyManagerTest, TenantIndexKeyIsStablePerTenant) {
+  auto a1 = Manager()->TenantIndexKey("ten_a");
+  auto a2 = Manager()->TenantIndexKey("ten_a");
+  auto b = Manager()->TenantIndexKey("ten_b");
+  ASSERT_TRUE(a1.ok() && a2.ok() && b.ok());
+  EXPECT_EQ(a1->size(), 32u);
+  EXPECT_EQ(a1->Reveal(), a2->Reveal());
+  EXPECT_NE(a1->Reveal(), b->Reveal());
+}
+
+}  // namespace
+}  // namespace convault::crypto
