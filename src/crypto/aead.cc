@@ -97,27 +97,27 @@ absl::StatusOr<std::unique_ptr<AesGcmAead>> AesGcmAead::Create(SecretBytes key, 
 }
 
 AesGcmAead::~AesGcmAead() {
-  absl::MutexLock lock(&mu_);
-  for (EVP_CIPHER_CTX* c : enc_pool_) EVP_CIPHER_CTX_free(c);
-  for (EVP_CIPHER_CTX* c : dec_pool_) EVP_CIPHER_CTX_free(c);
+  for (Slots* slots : {&enc_slots_, &dec_slots_}) {
+    for (auto& slot : *slots) EVP_CIPHER_CTX_free(slot.exchange(nullptr));
+  }
 }
 
 EVP_CIPHER_CTX* AesGcmAead::Acquire(bool encrypt) const {
-  {
-    absl::MutexLock lock(&mu_);
-    auto& pool = encrypt ? enc_pool_ : dec_pool_;
-    if (!pool.empty()) {
-      EVP_CIPHER_CTX* c = pool.back();
-      pool.pop_back();
-      return c;
-    }
+  Slots& slots = encrypt ? enc_slots_ : dec_slots_;
+  for (auto& slot : slots) {
+    if (slot.load(std::memory_order_relaxed) == nullptr) continue;
+    if (EVP_CIPHER_CTX* c = slot.exchange(nullptr, std::memory_order_acquire)) return c;
   }
   return NewKeyedContext(key_.Reveal(), encrypt);
 }
 
 void AesGcmAead::Release(bool encrypt, EVP_CIPHER_CTX* ctx) const {
-  absl::MutexLock lock(&mu_);
-  (encrypt ? enc_pool_ : dec_pool_).push_back(ctx);
+  Slots& slots = encrypt ? enc_slots_ : dec_slots_;
+  for (auto& slot : slots) {
+    EVP_CIPHER_CTX* expected = nullptr;
+    if (slot.compare_exchange_strong(expected, ctx, std::memory_order_release)) return;
+  }
+  EVP_CIPHER_CTX_free(ctx);  // more concurrent users than slots: let this one go
 }
 
 absl::StatusOr<std::string> AesGcmAead::Encrypt(std::string_view plaintext,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "common/secret.h"
 
 typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
@@ -62,11 +63,15 @@ class AesGcmAead final : public Aead {
   EVP_CIPHER_CTX* Acquire(bool encrypt) const;
   void Release(bool encrypt, EVP_CIPHER_CTX* ctx) const;
 
+  // Keyed contexts waiting for reuse; a slot holds one or is empty. Taking
+  // and returning one is a single atomic exchange, no lock.
+  static constexpr size_t kSlots = 8;
+  using Slots = std::array<std::atomic<EVP_CIPHER_CTX*>, kSlots>;
+
   const SecretBytes key_;
   const uint32_t key_id_;
-  mutable absl::Mutex mu_;
-  mutable std::vector<EVP_CIPHER_CTX*> enc_pool_ ABSL_GUARDED_BY(mu_);
-  mutable std::vector<EVP_CIPHER_CTX*> dec_pool_ ABSL_GUARDED_BY(mu_);
+  mutable Slots enc_slots_{};
+  mutable Slots dec_slots_{};
 };
 
 // The raw AES-256-GCM primitive under AesGcmAead, with the nonce given: for

@@ -9,10 +9,8 @@ void AppendPart(std::string& out, std::string_view part) {
   out.append(len, 4);
   out.append(part);
 }
-}  // namespace
-
-std::string FieldAssociatedData(const FieldContext& c) {
-  std::string ad;
+void BuildAssociatedData(const FieldContext& c, std::string& ad) {
+  ad.clear();
   ad.reserve(11 + 20 + c.tenant_id.size() + c.object_type.size() + c.object_id.size() +
              c.field.size() + c.subject_id.size());
   ad.append("cv-field-v1");
@@ -21,19 +19,33 @@ std::string FieldAssociatedData(const FieldContext& c) {
   AppendPart(ad, c.object_id);
   AppendPart(ad, c.field);
   AppendPart(ad, c.subject_id);
+}
+
+// Sealing and opening build the associated data into a per-thread buffer:
+// no allocation per field.
+std::string_view ThreadAssociatedData(const FieldContext& c) {
+  thread_local std::string ad;
+  BuildAssociatedData(c, ad);
+  return ad;
+}
+}  // namespace
+
+std::string FieldAssociatedData(const FieldContext& c) {
+  std::string ad;
+  BuildAssociatedData(c, ad);
   return ad;
 }
 
 absl::StatusOr<std::string> FieldCipher::Seal(const FieldContext& context,
                                               std::string_view plaintext) {
   return keys_.Seal({context.tenant_id, context.subject_id}, plaintext,
-                    FieldAssociatedData(context));
+                    ThreadAssociatedData(context));
 }
 
 absl::StatusOr<std::string> FieldCipher::Open(const FieldContext& context,
                                               std::string_view ciphertext) {
   return keys_.Open({context.tenant_id, context.subject_id}, ciphertext,
-                    FieldAssociatedData(context));
+                    ThreadAssociatedData(context));
 }
 
 }  // namespace convault::crypto

@@ -37,7 +37,9 @@ class KeyCache {
       ++misses_;
       return nullptr;
     }
-    lru_.splice(lru_.begin(), lru_, it->second.position);
+    if (it->second.position != lru_.begin()) {
+      lru_.splice(lru_.begin(), lru_, it->second.position);
+    }
     ++hits_;
     return it->second.value;
   }

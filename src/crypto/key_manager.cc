@@ -12,8 +12,60 @@ void AppendPart(std::string& out, std::string_view part) {
   absl::StrAppend(&out, part.size(), ":", Sv(part), "|");
 }
 
-std::string VersionString(const KeyRef& ref, uint32_t version) {
+void AppendKeyRef(std::string& out, const KeyRef& ref) {
+  AppendPart(out, ref.tenant_id);
+  absl::StrAppend(&out, static_cast<int>(ref.kind), "|");
+  AppendPart(out, ref.subject_id);
+}
+
+// The context bound to a wrapped key: length-prefixed, unambiguous.
+std::string WrapContext(const KeyRef& ref, uint32_t version) {
   return absl::StrCat(KeyRefString(ref), version);
+}
+
+// Cache names: "tenant \x1f kind subject \x1e [version, 4 bytes]". Ids hold
+// no control characters, so names cannot collide, and the scope part is a
+// prefix of exactly that scope's entries. Built in a per-thread buffer
+// without number formatting: this runs for every sealed field.
+void AppendScopeName(std::string& out, const KeyRef& ref) {
+  out.append(ref.tenant_id);
+  out.push_back('\x1f');
+  out.push_back(static_cast<char>('0' + static_cast<int>(ref.kind)));
+  out.append(ref.subject_id);
+  out.push_back('\x1e');
+}
+
+std::string ScopeName(const KeyRef& ref) {
+  std::string out;
+  AppendScopeName(out, ref);
+  return out;
+}
+
+void AppendVersion(std::string& out, uint32_t version) {
+  char bytes[4] = {static_cast<char>(version >> 24), static_cast<char>(version >> 16),
+                   static_cast<char>(version >> 8), static_cast<char>(version)};
+  out.append(bytes, 4);
+}
+
+std::string VersionName(const KeyRef& ref, uint32_t version) {
+  std::string out = ScopeName(ref);
+  AppendVersion(out, version);
+  return out;
+}
+
+const std::string& ThreadScopeName(const KeyRef& ref) {
+  thread_local std::string name;
+  name.clear();
+  AppendScopeName(name, ref);
+  return name;
+}
+
+const std::string& ThreadVersionName(const KeyRef& ref, uint32_t version) {
+  thread_local std::string name;
+  name.clear();
+  AppendScopeName(name, ref);
+  AppendVersion(name, version);
+  return name;
 }
 
 absl::Status KeyDestroyed() {
@@ -24,10 +76,7 @@ absl::Status KeyDestroyed() {
 
 std::string KeyRefString(const KeyRef& ref) {
   std::string out;
-  out.reserve(ref.tenant_id.size() + ref.subject_id.size() + 16);
-  AppendPart(out, ref.tenant_id);
-  absl::StrAppend(&out, static_cast<int>(ref.kind), "|");
-  AppendPart(out, ref.subject_id);
+  AppendKeyRef(out, ref);
   return out;
 }
 
@@ -42,7 +91,7 @@ KeyManager::KeyManager(KeyProvider& provider, KeyStore& store, Clock& clock,
 
 absl::StatusOr<std::shared_ptr<const AesGcmAead>> KeyManager::Unwrap(const WrappedKey& w) {
   KeyRef ref{w.tenant_id, w.kind, w.subject_id};
-  auto key = provider_.Unwrap(w.kek_version, w.wrapped, VersionString(ref, w.version));
+  auto key = provider_.Unwrap(w.kek_version, w.wrapped, WrapContext(ref, w.version));
   if (!key.ok()) return key.status();
   auto aead = AesGcmAead::Create(std::move(*key), w.version);
   if (!aead.ok()) return aead.status();
@@ -64,7 +113,7 @@ absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::NewVersion(c
   w.kek_version = kek_versions->back();
   w.seals_reserved = options_.seal_reservation;
   w.created_at = clock_.Now();
-  auto wrapped = provider_.Wrap(w.kek_version, *dek, VersionString(ref, version));
+  auto wrapped = provider_.Wrap(w.kek_version, *dek, WrapContext(ref, version));
   if (!wrapped.ok()) return wrapped.status();
   w.wrapped = std::move(*wrapped);
   CV_RETURN_IF_ERROR(store_.PutWrappedKey(w));
@@ -74,13 +123,13 @@ absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::NewVersion(c
   key->version = version;
   key->aead = std::shared_ptr<const AesGcmAead>(std::move(*aead));
   key->budget.store(options_.seal_reservation);
-  open_cache_.Put(VersionString(ref, version), key->aead);
+  open_cache_.Put(VersionName(ref, version), key->aead);
   return key;
 }
 
 absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::Current(const KeyRef& ref) {
-  std::string name = KeyRefString(ref);
-  if (auto cached = current_cache_.Get(name)) return cached;
+  if (auto cached = current_cache_.Get(ThreadScopeName(ref))) return cached;
+  std::string name = ScopeName(ref);
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto versions = store_.ListVersions(ref);
     if (!versions.ok()) return versions.status();
@@ -139,9 +188,9 @@ absl::StatusOr<std::string> KeyManager::Seal(const KeyScope& scope, std::string_
     if (!next.ok() && !absl::IsAlreadyExists(next.status())) return next.status();
     key->retired = true;
     if (next.ok()) {
-      current_cache_.Put(KeyRefString(ref), *next);
+      current_cache_.Put(ScopeName(ref), *next);
     } else {
-      current_cache_.EraseByPrefix(KeyRefString(ref));
+      current_cache_.EraseByPrefix(ScopeName(ref));
     }
   }
   return absl::UnavailableError("could not obtain a sealing key");
@@ -149,8 +198,8 @@ absl::StatusOr<std::string> KeyManager::Seal(const KeyScope& scope, std::string_
 
 absl::StatusOr<std::shared_ptr<const AesGcmAead>> KeyManager::ForOpen(const KeyRef& ref,
                                                                       uint32_t version) {
-  std::string name = VersionString(ref, version);
-  if (auto cached = open_cache_.Get(name)) return cached;
+  if (auto cached = open_cache_.Get(ThreadVersionName(ref, version))) return cached;
+  std::string name = VersionName(ref, version);
   auto wrapped = store_.GetWrappedKey(ref, version);
   if (absl::IsNotFound(wrapped.status())) return KeyDestroyed();
   if (!wrapped.ok()) return wrapped.status();
@@ -176,7 +225,7 @@ absl::StatusOr<SecretBytes> KeyManager::TenantIndexKey(std::string_view tenant_i
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto wrapped = store_.GetWrappedKey(ref, 1);
     if (wrapped.ok()) {
-      return provider_.Unwrap(wrapped->kek_version, wrapped->wrapped, VersionString(ref, 1));
+      return provider_.Unwrap(wrapped->kek_version, wrapped->wrapped, WrapContext(ref, 1));
     }
     if (!absl::IsNotFound(wrapped.status())) return wrapped.status();
     auto created = NewVersion(ref, 1);
@@ -191,7 +240,7 @@ absl::StatusOr<int64_t> KeyManager::DestroySubjectKeys(std::string_view tenant_i
   KeyRef ref{tenant_id, WrappedKeyKind::kSubjectDek, subject_id};
   auto deleted = store_.DeleteAllVersions(ref);
   if (!deleted.ok()) return deleted.status();
-  std::string prefix = KeyRefString(ref);
+  std::string prefix = ScopeName(ref);
   current_cache_.EraseByPrefix(prefix);
   open_cache_.EraseByPrefix(prefix);
   return deleted;

@@ -96,7 +96,9 @@ TEST_F(KeyManagerTest, RotatesTheDataKeyBeforeItsSealLimit) {
   }
   EXPECT_LE(per_version[1], 10);
   EXPECT_LE(per_version[2], 10);
-  for (const auto& w : *store_.ListVersions(Subject("ten_a", "eu_1"))) {
+  auto versions = store_.ListVersions(Subject("ten_a", "eu_1"));
+  ASSERT_TRUE(versions.ok());
+  for (const auto& w : *versions) {
     EXPECT_LE(w.seals_reserved, 10);
   }
 }
