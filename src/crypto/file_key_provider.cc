@@ -89,6 +89,7 @@ std::string FileKeyProvider::PathOf(uint32_t version) const {
 
 absl::Status FileKeyProvider::Load() {
   std::error_code ec;
+  std::map<uint32_t, std::shared_ptr<const AesGcmAead>> found;
   for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
     std::string name = entry.path().filename().string();
     unsigned version = 0;
@@ -97,18 +98,25 @@ absl::Status FileKeyProvider::Load() {
         std::string_view(tail) != "key" || version == 0) {
       continue;
     }
+    if (auto known = keks_.find(version); known != keks_.end()) {
+      found[version] = std::move(known->second);
+      continue;
+    }
     auto key = ReadKeyFile(entry.path().string());
     if (!key.ok()) return key.status();
     auto aead = AesGcmAead::Create(std::move(*key), version);
     if (!aead.ok()) return aead.status();
-    keks_[version] = std::move(*aead);
+    found[version] = std::move(*aead);
   }
   if (ec) return absl::FailedPreconditionError(absl::StrCat("cannot read ", dir_));
+  keks_ = std::move(found);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<uint32_t>> FileKeyProvider::Versions() {
   absl::MutexLock lock(&mu_);
+  // Another process (convault keys rotate) may have added or destroyed a version.
+  CV_RETURN_IF_ERROR(Load());
   std::vector<uint32_t> out;
   for (const auto& [v, k] : keks_) out.push_back(v);
   return out;
@@ -129,16 +137,20 @@ absl::StatusOr<uint32_t> FileKeyProvider::CreateVersion() {
   return version;
 }
 
-absl::StatusOr<const AesGcmAead*> FileKeyProvider::Kek(uint32_t version) {
+absl::StatusOr<std::shared_ptr<const AesGcmAead>> FileKeyProvider::Kek(uint32_t version) {
   absl::MutexLock lock(&mu_);
   auto it = keks_.find(version);
+  if (it == keks_.end()) {
+    CV_RETURN_IF_ERROR(Load());  // created by another process since
+    it = keks_.find(version);
+  }
   if (it == keks_.end()) return absl::NotFoundError(absl::StrCat("no KEK version ", version));
-  return it->second.get();
+  return it->second;
 }
 
 absl::StatusOr<std::string> FileKeyProvider::Wrap(uint32_t version, const SecretBytes& key,
                                                   std::string_view context) {
-  CV_ASSIGN_OR_RETURN(const AesGcmAead* kek, Kek(version));
+  CV_ASSIGN_OR_RETURN(std::shared_ptr<const AesGcmAead> kek, Kek(version));
   return kek->Encrypt(key.Reveal(), absl::StrCat(Sv(kWrapContext), Sv(context)));
 }
 

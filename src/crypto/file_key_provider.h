@@ -32,11 +32,11 @@ class FileKeyProvider final : public KeyProvider {
   explicit FileKeyProvider(std::string dir) : dir_(std::move(dir)) {}
   std::string PathOf(uint32_t version) const;
   absl::Status Load() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<const AesGcmAead*> Kek(uint32_t version) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::shared_ptr<const AesGcmAead>> Kek(uint32_t version) ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::string dir_;
   absl::Mutex mu_;
-  std::map<uint32_t, std::unique_ptr<AesGcmAead>> keks_ ABSL_GUARDED_BY(mu_);
+  std::map<uint32_t, std::shared_ptr<const AesGcmAead>> keks_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault::crypto

@@ -18,11 +18,6 @@ void AppendKeyRef(std::string& out, const KeyRef& ref) {
   AppendPart(out, ref.subject_id);
 }
 
-// The context bound to a wrapped key: length-prefixed, unambiguous.
-std::string WrapContext(const KeyRef& ref, uint32_t version) {
-  return absl::StrCat(KeyRefString(ref), version);
-}
-
 // Cache names: "tenant \x1f kind subject \x1e [version, 4 bytes]". Ids hold
 // no control characters, so names cannot collide, and the scope part is a
 // prefix of exactly that scope's entries. Built in a per-thread buffer
@@ -80,6 +75,10 @@ std::string KeyRefString(const KeyRef& ref) {
   return out;
 }
 
+std::string DataKeyWrapContext(const KeyRef& ref, uint32_t version) {
+  return absl::StrCat(KeyRefString(ref), version);
+}
+
 KeyManager::KeyManager(KeyProvider& provider, KeyStore& store, Clock& clock,
                        KeyManagerOptions options)
     : provider_(provider),
@@ -91,7 +90,7 @@ KeyManager::KeyManager(KeyProvider& provider, KeyStore& store, Clock& clock,
 
 absl::StatusOr<std::shared_ptr<const AesGcmAead>> KeyManager::Unwrap(const WrappedKey& w) {
   KeyRef ref{w.tenant_id, w.kind, w.subject_id};
-  auto key = provider_.Unwrap(w.kek_version, w.wrapped, WrapContext(ref, w.version));
+  auto key = provider_.Unwrap(w.kek_version, w.wrapped, DataKeyWrapContext(ref, w.version));
   if (!key.ok()) return key.status();
   auto aead = AesGcmAead::Create(std::move(*key), w.version);
   if (!aead.ok()) return aead.status();
@@ -113,7 +112,7 @@ absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::NewVersion(c
   w.kek_version = kek_versions->back();
   w.seals_reserved = options_.seal_reservation;
   w.created_at = clock_.Now();
-  auto wrapped = provider_.Wrap(w.kek_version, *dek, WrapContext(ref, version));
+  auto wrapped = provider_.Wrap(w.kek_version, *dek, DataKeyWrapContext(ref, version));
   if (!wrapped.ok()) return wrapped.status();
   w.wrapped = std::move(*wrapped);
   CV_RETURN_IF_ERROR(store_.PutWrappedKey(w));
@@ -225,7 +224,7 @@ absl::StatusOr<SecretBytes> KeyManager::TenantIndexKey(std::string_view tenant_i
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto wrapped = store_.GetWrappedKey(ref, 1);
     if (wrapped.ok()) {
-      return provider_.Unwrap(wrapped->kek_version, wrapped->wrapped, WrapContext(ref, 1));
+      return provider_.Unwrap(wrapped->kek_version, wrapped->wrapped, DataKeyWrapContext(ref, 1));
     }
     if (!absl::IsNotFound(wrapped.status())) return wrapped.status();
     auto created = NewVersion(ref, 1);

@@ -87,8 +87,12 @@ class KeyManager {
   KeyCache<SealingKey> current_cache_;
 };
 
-// Cache and wrap context keys: "tenant|kind|subject[|version]" with
-// length prefixes, so that no two distinct tuples collide.
+// "tenant|kind|subject|" with length prefixes, so that no two distinct
+// tuples collide.
 std::string KeyRefString(const KeyRef& ref);
+
+// The context a data key is wrapped with: its identity, so that a wrapped
+// key copied to another row does not unwrap.
+std::string DataKeyWrapContext(const KeyRef& ref, uint32_t version);
 
 }  // namespace convault::crypto

@@ -70,6 +70,60 @@ absl::StatusOr<int64_t> MemoryKeyStore::CountWrappedKeys(std::string_view tenant
   return n;
 }
 
+absl::StatusOr<std::map<uint32_t, int64_t>> MemoryKeyStore::CountByKekVersion() {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::map<uint32_t, int64_t> out;
+  for (const auto& [k, v] : keys_) ++out[v.kek_version];
+  return out;
+}
+
+absl::StatusOr<std::vector<WrappedKey>> MemoryKeyStore::ListWrappedBelow(uint32_t kek_version,
+                                                                         int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<WrappedKey> out;
+  for (const auto& [k, v] : keys_) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    if (v.kek_version < kek_version) out.push_back(v);
+  }
+  return out;
+}
+
+absl::Status MemoryKeyStore::Rewrap(const KeyRef& ref, uint32_t version, uint32_t expected_kek,
+                                    uint32_t new_kek, std::string_view new_wrapped) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = keys_.find(MakeKey(ref, version));
+  if (it == keys_.end() || it->second.kek_version != expected_kek) {
+    return absl::NotFoundError("key gone or already rewrapped");
+  }
+  it->second.kek_version = new_kek;
+  it->second.wrapped = std::string(new_wrapped);
+  return absl::OkStatus();
+}
+
+absl::Status MemoryKeyStore::PutKekVersion(const KekVersionRecord& record) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = keks_.find(record.version);
+  if (it == keks_.end()) {
+    keks_[record.version] = record;
+  } else {
+    it->second.state = record.state;
+    it->second.changed_at = record.changed_at;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<KekVersionRecord>> MemoryKeyStore::ListKekVersions() {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<KekVersionRecord> out;
+  for (const auto& [v, r] : keks_) out.push_back(r);
+  return out;
+}
+
 void MemoryKeyStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

@@ -20,6 +20,13 @@ class MemoryKeyStore final : public KeyStore {
   absl::StatusOr<int64_t> ReserveSeals(const KeyRef& ref, uint32_t version, int64_t count,
                                        int64_t limit) override;
   absl::StatusOr<int64_t> CountWrappedKeys(std::string_view tenant_id) override;
+  absl::StatusOr<std::map<uint32_t, int64_t>> CountByKekVersion() override;
+  absl::StatusOr<std::vector<WrappedKey>> ListWrappedBelow(uint32_t kek_version,
+                                                           int limit) override;
+  absl::Status Rewrap(const KeyRef& ref, uint32_t version, uint32_t expected_kek, uint32_t new_kek,
+                      std::string_view new_wrapped) override;
+  absl::Status PutKekVersion(const KekVersionRecord& record) override;
+  absl::StatusOr<std::vector<KekVersionRecord>> ListKekVersions() override;
   void Close() override;
 
  private:
@@ -33,6 +40,7 @@ class MemoryKeyStore final : public KeyStore {
   mutable absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   std::map<Key, WrappedKey> keys_ ABSL_GUARDED_BY(mu_);
+  std::map<uint32_t, KekVersionRecord> keks_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault

@@ -159,4 +159,80 @@ absl::StatusOr<int64_t> SqliteKeyStore::CountWrappedKeys(std::string_view tenant
   });
 }
 
+absl::StatusOr<std::map<uint32_t, int64_t>> SqliteKeyStore::CountByKekVersion() {
+  return Read([&](Connection& c) -> absl::StatusOr<std::map<uint32_t, int64_t>> {
+    CV_SQL(q, c, "SELECT kek_version, COUNT(*) FROM wrapped_keys GROUP BY kek_version");
+    std::map<uint32_t, int64_t> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out[static_cast<uint32_t>(q->Int(0))] = q->Int(1);
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<WrappedKey>> SqliteKeyStore::ListWrappedBelow(uint32_t kek_version,
+                                                                         int limit) {
+  return Read([&](Connection& c) -> absl::StatusOr<std::vector<WrappedKey>> {
+    CV_SQL(q, c,
+           "SELECT tenant_id, kind, subject_id, version, kek_version, wrapped, seals_reserved, "
+           "created_at FROM wrapped_keys WHERE kek_version < ? LIMIT ?");
+    q->Bind(1, int64_t{kek_version}).Bind(2, int64_t{limit});
+    std::vector<WrappedKey> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back(FromRow(*q));
+    }
+    return out;
+  });
+}
+
+absl::Status SqliteKeyStore::Rewrap(const KeyRef& ref, uint32_t version, uint32_t expected_kek,
+                                    uint32_t new_kek, std::string_view new_wrapped) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c,
+           "UPDATE wrapped_keys SET kek_version = ?6, wrapped = ?7 WHERE tenant_id = ?1 AND "
+           "kind = ?2 AND subject_id = ?3 AND version = ?4 AND kek_version = ?5");
+    CV_RETURN_IF_ERROR(BindRef(*q, ref)
+                           .Bind(4, int64_t{version})
+                           .Bind(5, int64_t{expected_kek})
+                           .Bind(6, int64_t{new_kek})
+                           .BindBlob(7, new_wrapped)
+                           .Run());
+    if (c.Changes() == 0) return absl::NotFoundError("key gone or already rewrapped");
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteKeyStore::PutKekVersion(const KekVersionRecord& r) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c,
+           "INSERT INTO kek_versions (version, state, created_at, changed_at) VALUES (?, ?, ?, ?) "
+           "ON CONFLICT (version) DO UPDATE SET state = excluded.state, "
+           "changed_at = excluded.changed_at");
+    return q->Bind(1, int64_t{r.version})
+        .Bind(2, int64_t{static_cast<int>(r.state)})
+        .Bind(3, ToStorageMicros(r.created_at))
+        .Bind(4, ToStorageMicros(r.changed_at))
+        .Run();
+  });
+}
+
+absl::StatusOr<std::vector<KekVersionRecord>> SqliteKeyStore::ListKekVersions() {
+  return Read([&](Connection& c) -> absl::StatusOr<std::vector<KekVersionRecord>> {
+    CV_SQL(q, c,
+           "SELECT version, state, created_at, changed_at FROM kek_versions ORDER BY version");
+    std::vector<KekVersionRecord> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back({static_cast<uint32_t>(q->Int(0)), static_cast<KekState>(q->Int(1)),
+                     FromStorageMicros(q->Int(2)), FromStorageMicros(q->Int(3))});
+    }
+    return out;
+  });
+}
+
 }  // namespace convault

@@ -12,3 +12,11 @@ CREATE TABLE wrapped_keys (
 ) STRICT;
 
 CREATE INDEX wrapped_keys_by_kek ON wrapped_keys (kek_version);
+
+-- KEK versions as this store knows them (the provider holds the keys).
+CREATE TABLE kek_versions (
+  version    INTEGER PRIMARY KEY,
+  state      INTEGER NOT NULL,   -- store/key_store.h KekState
+  created_at INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL
+) STRICT;
