@@ -155,4 +155,55 @@ int TenantList(const ConfigSources& sources) {
   return 0;
 }
 
+namespace {
+void PrintKeyStatus(App& app) {
+  auto status = app.kek_rotator().Status();
+  if (!status.ok()) {
+    Fail("keys status", status.status());
+    return;
+  }
+  std::cout << "provider: " << status->provider
+            << "\ncurrent KEK version: " << status->current_version << "\n";
+  for (const auto& v : status->versions) {
+    auto it = status->wrapped_keys.find(v.version);
+    std::cout << "  version " << v.version << "  " << crypto::KekStateName(v.state) << "  "
+              << (it == status->wrapped_keys.end() ? 0 : it->second) << " wrapped keys\n";
+  }
+}
+}  // namespace
+
+int KeysStatus(const ConfigSources& sources) {
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail("keys status", app.status());
+    return 1;
+  }
+  PrintKeyStatus(**app);
+  return 0;
+}
+
+int KeysRotate(const ConfigSources& sources) {
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail("keys rotate", app.status());
+    return 1;
+  }
+  auto version = (*app)->kek_rotator().Rotate();
+  if (!version.ok()) {
+    Fail("keys rotate", version.status());
+    return 1;
+  }
+  std::cout << "new KEK version " << *version << "; rewrapping data keys...\n";
+  auto moved = (*app)->kek_rotator().RunToCompletion();
+  if (!moved.ok()) {
+    Fail("keys rotate", moved.status());
+    return 1;
+  }
+  std::cout << "rewrapped " << *moved
+            << " keys. Older versions are destroyed once drained and past the grace period "
+               "(keys.destroy_grace_seconds), by the server or the next `convault keys rotate`.\n";
+  PrintKeyStatus(**app);
+  return 0;
+}
+
 }  // namespace convault::cli

@@ -12,5 +12,7 @@ int Serve(const ConfigSources& sources);
 int Init(const ConfigSources& sources);
 int TenantCreate(const ConfigSources& sources, const std::string& name);
 int TenantList(const ConfigSources& sources);
+int KeysStatus(const ConfigSources& sources);
+int KeysRotate(const ConfigSources& sources);
 
 }  // namespace convault::cli

@@ -61,6 +61,16 @@ int main(int argc, char** argv) {
   auto* list = tenant->add_subcommand("list", "list tenants");
   list_flags.AddTo(list);
 
+  auto* keys = app.add_subcommand("keys", "key-encryption keys: status and rotation");
+  keys->require_subcommand(1);
+  CommonFlags keys_status_flags;
+  auto* keys_status = keys->add_subcommand("status", "KEK versions, states and wrapped-key counts");
+  keys_status_flags.AddTo(keys_status);
+  CommonFlags keys_rotate_flags;
+  auto* keys_rotate =
+      keys->add_subcommand("rotate", "add a KEK version and rewrap every data key under it");
+  keys_rotate_flags.AddTo(keys_rotate);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -76,5 +86,7 @@ int main(int argc, char** argv) {
   if (init->parsed()) return convault::cli::Init(init_flags.Sources());
   if (create->parsed()) return convault::cli::TenantCreate(create_flags.Sources(), tenant_name);
   if (list->parsed()) return convault::cli::TenantList(list_flags.Sources());
+  if (keys_status->parsed()) return convault::cli::KeysStatus(keys_status_flags.Sources());
+  if (keys_rotate->parsed()) return convault::cli::KeysRotate(keys_rotate_flags.Sources());
   return 2;
 }

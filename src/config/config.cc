@@ -93,6 +93,27 @@ const std::vector<Field>& Fields() {
                  [](Config& c, int64_t v) { c.store.max_batch = static_cast<int>(v); }),
         IntField("store.read_connections", 1, 256, "pooled read connections",
                  [](Config& c, int64_t v) { c.store.read_connections = static_cast<int>(v); }),
+        StringField("keys.provider", "KEK provider: \"file\" (DATA_DIR/kek) or \"file:/dir\"",
+                    [](Config& c, const std::string& v) {
+                      if (!v.empty() && v != "file" && v.rfind("file:", 0) != 0) {
+                        return absl::InvalidArgumentError(
+                            "must be \"file\" or \"file:/dir\" (PKCS#11 is not in this build)");
+                      }
+                      c.keys.provider = v;
+                      return absl::OkStatus();
+                    }),
+        IntField("keys.cache_capacity", 1, 10000000, "unwrapped data keys cached at most",
+                 [](Config& c, int64_t v) { c.keys.cache_capacity = static_cast<int>(v); }),
+        IntField("keys.cache_ttl_seconds", 1, 86400, "how long an unwrapped key stays cached",
+                 [](Config& c, int64_t v) { c.keys.cache_ttl_seconds = static_cast<int>(v); }),
+        IntField("keys.blind_index_bits", 8, 64, "bits kept of each blind-index token",
+                 [](Config& c, int64_t v) { c.keys.blind_index_bits = static_cast<int>(v); }),
+        IntField(
+            "keys.rewrap_interval_seconds", 1, 86400, "pause between rewrap job rounds",
+            [](Config& c, int64_t v) { c.keys.rewrap_interval_seconds = static_cast<int>(v); }),
+        IntField("keys.destroy_grace_seconds", 0, 30 * 86400,
+                 "a drained KEK version is destroyed this long after rotation",
+                 [](Config& c, int64_t v) { c.keys.destroy_grace_seconds = static_cast<int>(v); }),
         IntField("http.io_threads", 0, 256, "network threads (0: one per core)",
                  [](Config& c, int64_t v) { c.http.io_threads = static_cast<int>(v); }),
         IntField("http.handler_threads", 1, 4096, "request handler threads",

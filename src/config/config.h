@@ -33,6 +33,16 @@ struct StoreOptions {
   int read_connections = 8;
 };
 
+// Keys (docs/keys.md).
+struct KeyOptions {
+  std::string provider;  // "file" (DATA_DIR/kek, the default) or "file:/dir"
+  int cache_capacity = 100000;
+  int cache_ttl_seconds = 600;
+  int blind_index_bits = 24;
+  int rewrap_interval_seconds = 60;
+  int destroy_grace_seconds = 300;
+};
+
 struct LogOptions {
   std::string level = "info";
 };
@@ -43,6 +53,7 @@ struct Config {
   std::string config_file;  // the file that was read, if any
   HttpOptions http;
   StoreOptions store;
+  KeyOptions keys;
   LogOptions log;
 };
 

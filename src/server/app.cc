@@ -1,7 +1,10 @@
 #include "server/app.h"
 
+#include <filesystem>
+
 #include "common/log.h"
 #include "common/status.h"
+#include "crypto/file_key_provider.h"
 #include "store/sqlite/sqlite_key_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -39,6 +42,25 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   auto key_store = SqliteKeyStore::Open(ko, clock);
   if (!key_store.ok()) return key_store.status();
   app->key_store_ = std::move(*key_store);
+
+  std::string kek_dir = (std::filesystem::path(config.data_dir) / "kek").string();
+  if (config.keys.provider.rfind("file:", 0) == 0) kek_dir = config.keys.provider.substr(5);
+  auto provider = crypto::FileKeyProvider::Open(kek_dir);
+  if (!provider.ok()) return provider.status();
+  app->key_provider_ = std::move(*provider);
+  crypto::KeyManagerOptions ko2;
+  ko2.cache_capacity = static_cast<size_t>(config.keys.cache_capacity);
+  ko2.cache_ttl = absl::Seconds(config.keys.cache_ttl_seconds);
+  app->key_manager_ =
+      std::make_unique<crypto::KeyManager>(*app->key_provider_, *app->key_store_, clock, ko2);
+  app->field_cipher_ = std::make_unique<crypto::FieldCipher>(*app->key_manager_);
+  app->blind_index_ = std::make_unique<crypto::BlindIndexer>(*app->key_manager_, clock,
+                                                             config.keys.blind_index_bits);
+  crypto::KekRotatorOptions ro;
+  ro.destroy_grace = absl::Seconds(config.keys.destroy_grace_seconds);
+  app->kek_rotator_ =
+      std::make_unique<crypto::KekRotator>(*app->key_provider_, *app->key_store_, clock, ro);
+  CV_RETURN_IF_ERROR(app->kek_rotator_->Sync());
   return app;
 }
 
@@ -59,7 +81,12 @@ absl::Status App::Serve() {
   metrics_handler_->Register(router_);
   api_keys_ = std::make_unique<ApiKeysHandler>(*store_, clock_, ids_);
   api_keys_->Register(router_);
+  keys_handler_ = std::make_unique<KeysHandler>(*store_, *key_store_, *kek_rotator_,
+                                                [this] { key_jobs_->Wake(); });
+  keys_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_);
+  key_jobs_ =
+      std::make_unique<KeyJobs>(*kek_rotator_, absl::Seconds(config_.keys.rewrap_interval_seconds));
   auto http = HttpServer::Start(config_.http, *service_);
   if (!http.ok()) return http.status();
   http_ = std::move(*http);
@@ -67,6 +94,8 @@ absl::Status App::Serve() {
             {{"address", config_.http.listen.host}, {"port", static_cast<int>(http_->port())}});
   return absl::OkStatus();
 }
+
+absl::Status App::RunKeyJobsOnce() { return KeyJobs::RunOnce(*kek_rotator_); }
 
 uint16_t App::port() const { return http_ ? http_->port() : 0; }
 
@@ -77,6 +106,7 @@ void App::Shutdown() {
     log::Info("server", "draining", {});
     http_->Shutdown();
   }
+  if (key_jobs_) key_jobs_->Stop();
   if (store_) store_->Close();
   if (key_store_) key_store_->Close();
   if (http_) log::Info("server", "stopped", {});

@@ -8,6 +8,7 @@
 #include "api/auth.h"
 #include "api/handlers/api_keys_handler.h"
 #include "api/handlers/health_handler.h"
+#include "api/handlers/keys_handler.h"
 #include "api/handlers/metrics_handler.h"
 #include "api/http_server.h"
 #include "api/router.h"
@@ -15,7 +16,13 @@
 #include "common/ids.h"
 #include "common/metrics.h"
 #include "config/config.h"
+#include "crypto/blind_index.h"
+#include "crypto/field_cipher.h"
+#include "crypto/kek_rotator.h"
+#include "crypto/key_manager.h"
+#include "crypto/key_provider.h"
 #include "server/data_dir.h"
+#include "server/key_jobs.h"
 #include "store/instrumented_store.h"
 #include "store/key_store.h"
 #include "store/store.h"
@@ -45,6 +52,13 @@ class App {
 
   Store& store() { return *store_; }
   KeyStore& key_store() { return *key_store_; }
+  crypto::KeyProvider& key_provider() { return *key_provider_; }
+  crypto::KeyManager& keys() { return *key_manager_; }
+  crypto::FieldCipher& field_cipher() { return *field_cipher_; }
+  crypto::BlindIndexer& blind_index() { return *blind_index_; }
+  crypto::KekRotator& kek_rotator() { return *kek_rotator_; }
+  // One round of the background key jobs (rewrap, destroy drained KEK versions), now.
+  absl::Status RunKeyJobsOnce();
   MetricsRegistry& metrics() { return metrics_; }
   const DataDirLayout& layout() const { return layout_; }
   // The routes being served (after Serve()).
@@ -61,11 +75,18 @@ class App {
   std::unique_ptr<Store> base_store_;
   std::unique_ptr<InstrumentedStore> store_;
   std::unique_ptr<KeyStore> key_store_;
+  std::unique_ptr<crypto::KeyProvider> key_provider_;
+  std::unique_ptr<crypto::KeyManager> key_manager_;
+  std::unique_ptr<crypto::FieldCipher> field_cipher_;
+  std::unique_ptr<crypto::BlindIndexer> blind_index_;
+  std::unique_ptr<crypto::KekRotator> kek_rotator_;
+  std::unique_ptr<KeyJobs> key_jobs_;
   std::unique_ptr<Authenticator> auth_;
   Router router_;
   std::unique_ptr<HealthHandler> health_;
   std::unique_ptr<MetricsHandler> metrics_handler_;
   std::unique_ptr<ApiKeysHandler> api_keys_;
+  std::unique_ptr<KeysHandler> keys_handler_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
   bool shut_down_ = false;

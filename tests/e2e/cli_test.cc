@@ -1,5 +1,6 @@
 // The convault binary, as an operator uses it.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -141,6 +142,35 @@ TEST(Cli, TenantCreateWorksBesideARunningServer) {
   auto bad = RunCommand({kBin, "tenant", "create", "Bad Name!", "--data", data});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("tenant name"));
+  serve.Signal(SIGTERM);
+  EXPECT_EQ(serve.Wait(), 0);
+}
+
+TEST(Cli, KeysRotateBesideARunningServer) {
+  TempDir dir;
+  std::string data = dir.File("data");
+  ChildProcess serve({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"},
+                     dir.File("serve.log"));
+  std::string line = serve.WaitForLine("listening on");
+  ASSERT_FALSE(line.empty());
+  std::string admin = KeyFrom(serve.lines());
+  auto status = RunCommand({kBin, "keys", "status", "--data", data});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr("provider: file"));
+  EXPECT_THAT(status.out, HasSubstr("current KEK version: 1"));
+
+  auto rotated = RunCommand({kBin, "keys", "rotate", "--data", data});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_THAT(rotated.out, HasSubstr("new KEK version 2"));
+  EXPECT_THAT(rotated.out, HasSubstr("version 1  retiring"));
+  EXPECT_THAT(rotated.out, HasSubstr("version 2  active"));
+  // The running server sees the new version made by the other process.
+  HttpClient client(PortFrom(line));
+  EXPECT_EQ(client.Get("/v1/keys", admin).Json()["current_version"], 2);
+  // No key material in any output.
+  struct stat st {};
+  ASSERT_EQ(stat((data + "/kek/kek-000002.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
   serve.Signal(SIGTERM);
   EXPECT_EQ(serve.Wait(), 0);
 }
