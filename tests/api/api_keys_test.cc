@@ -126,8 +126,8 @@ TEST(ApiKeys, SecretsReachNeitherTheDatabaseFilesNorTheLogs) {
     ASSERT_EQ(r.status, 201);
     key = r.Json()["key"];
     ASSERT_EQ(server.client().Get("/v1/api-keys", key).status, 200);
-    for (const auto& entry : std::filesystem::directory_iterator(data_dir)) {
-      if (entry.path().filename() == "admin.key") continue;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir)) {
+      if (!entry.is_regular_file() || entry.path().filename() == "admin.key") continue;
       std::ifstream in(entry.path(), std::ios::binary);
       std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       EXPECT_EQ(bytes.find(key), std::string::npos) << entry.path();
