@@ -5,6 +5,8 @@
 // seals/s and tokens/s per core; seal >= 50% of raw EVP at the same size).
 #include <openssl/evp.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -16,6 +18,7 @@
 #include "crypto/blind_index.h"
 #include "crypto/field_cipher.h"
 #include "crypto/file_key_provider.h"
+#include "crypto/pkcs11_key_provider.h"
 #include "crypto/random.h"
 #include "store/memory/memory_key_store.h"
 
@@ -126,6 +129,23 @@ void BM_DekUnwrapCacheMissFile(benchmark::State& state) {
 }
 BENCHMARK(BM_DekUnwrapCacheMissFile);
 
+// DEK unwrap through the HSM (SoftHSM2 in bench/crypto), when configured.
+void DekUnwrapCacheMissPkcs11(benchmark::State& state, KeyProvider* hsm) {
+  auto dek = *SecureRandomBytes(32);
+  uint32_t version = hsm->Versions()->back();
+  std::string wrapped = *hsm->Wrap(version, dek, "ten|1|eu|1");
+  for (auto _ : state) {
+    auto key = hsm->Unwrap(version, wrapped, "ten|1|eu|1");
+    if (!key.ok()) {
+      state.SkipWithError("unwrap failed");
+      break;
+    }
+    auto aead = AesGcmAead::Create(std::move(*key), 1);
+    benchmark::DoNotOptimize(aead);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // Collects ns per operation by benchmark name for the summary lines.
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
@@ -155,6 +175,10 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       std::printf("DEK unwrap on cache miss (file provider): %.0f/s per core (%.2f us)\n",
                   1e9 / u->second, u->second / 1000.0);
     }
+    if (auto u = ns_.find("BM_DekUnwrapCacheMissSoftHsm2"); u != ns_.end()) {
+      std::printf("DEK unwrap on cache miss (PKCS#11, SoftHSM2): %.0f/s (%.2f us)\n",
+                  1e9 / u->second, u->second / 1000.0);
+    }
   }
 
  private:
@@ -166,6 +190,22 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
+  std::unique_ptr<convault::crypto::Pkcs11KeyProvider> hsm;
+  if (const char* uri = std::getenv("CONVAULT_BENCH_PKCS11_URI")) {
+    auto options = convault::crypto::ParsePkcs11Uri(uri);
+    auto opened = options.ok()
+                      ? convault::crypto::Pkcs11KeyProvider::Open(*options)
+                      : absl::StatusOr<std::unique_ptr<convault::crypto::Pkcs11KeyProvider>>(
+                            options.status());
+    if (!opened.ok()) {
+      std::fprintf(stderr, "PKCS#11 provider: %s\n",
+                   std::string(opened.status().message()).c_str());
+      return 1;
+    }
+    hsm = std::move(*opened);
+    benchmark::RegisterBenchmark("BM_DekUnwrapCacheMissSoftHsm2",
+                                 convault::crypto::DekUnwrapCacheMissPkcs11, hsm.get());
+  }
   convault::crypto::SummaryReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.Summary();

@@ -93,11 +93,14 @@ const std::vector<Field>& Fields() {
                  [](Config& c, int64_t v) { c.store.max_batch = static_cast<int>(v); }),
         IntField("store.read_connections", 1, 256, "pooled read connections",
                  [](Config& c, int64_t v) { c.store.read_connections = static_cast<int>(v); }),
-        StringField("keys.provider", "KEK provider: \"file\" (DATA_DIR/kek) or \"file:/dir\"",
+        StringField("keys.provider",
+                    "KEK provider: \"file\" (DATA_DIR/kek), \"file:/dir\" or "
+                    "\"pkcs11:module=...;token=...;pin-env=VAR\" (docs/keys.md)",
                     [](Config& c, const std::string& v) {
-                      if (!v.empty() && v != "file" && v.rfind("file:", 0) != 0) {
+                      if (!v.empty() && v != "file" && v.rfind("file:", 0) != 0 &&
+                          v.rfind("pkcs11:", 0) != 0) {
                         return absl::InvalidArgumentError(
-                            "must be \"file\" or \"file:/dir\" (PKCS#11 is not in this build)");
+                            "must be \"file\", \"file:/dir\" or \"pkcs11:...\"");
                       }
                       c.keys.provider = v;
                       return absl::OkStatus();

@@ -35,7 +35,7 @@ struct StoreOptions {
 
 // Keys (docs/keys.md).
 struct KeyOptions {
-  std::string provider;  // "file" (DATA_DIR/kek, the default) or "file:/dir"
+  std::string provider;  // "file" (DATA_DIR/kek, the default), "file:/dir" or "pkcs11:..."
   int cache_capacity = 100000;
   int cache_ttl_seconds = 600;
   int blind_index_bits = 24;

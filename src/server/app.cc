@@ -2,13 +2,40 @@
 
 #include <filesystem>
 
+#include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/strings.h"
 #include "crypto/file_key_provider.h"
+#include "crypto/pkcs11_key_provider.h"
 #include "store/sqlite/sqlite_key_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace convault {
+
+namespace {
+
+// The provider named by keys.provider (docs/keys.md).
+absl::StatusOr<std::unique_ptr<crypto::KeyProvider>> OpenKeyProvider(const Config& config) {
+  const std::string& uri = config.keys.provider;
+  if (uri.rfind("pkcs11:", 0) == 0) {
+    auto options = crypto::ParsePkcs11Uri(uri);
+    if (!options.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config: keys.provider: ", options.status().message()));
+    }
+    auto p = crypto::Pkcs11KeyProvider::Open(*options);
+    if (!p.ok()) return p.status();
+    return std::unique_ptr<crypto::KeyProvider>(std::move(*p));
+  }
+  std::string dir = (std::filesystem::path(config.data_dir) / "kek").string();
+  if (uri.rfind("file:", 0) == 0) dir = uri.substr(5);
+  auto p = crypto::FileKeyProvider::Open(dir);
+  if (!p.ok()) return p.status();
+  return std::unique_ptr<crypto::KeyProvider>(std::move(*p));
+}
+
+}  // namespace
 
 App::App(const Config& config, Clock& clock, IdGenerator& ids)
     : config_(config), clock_(clock), ids_(ids), layout_(config.data_dir) {}
@@ -43,9 +70,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   if (!key_store.ok()) return key_store.status();
   app->key_store_ = std::move(*key_store);
 
-  std::string kek_dir = (std::filesystem::path(config.data_dir) / "kek").string();
-  if (config.keys.provider.rfind("file:", 0) == 0) kek_dir = config.keys.provider.substr(5);
-  auto provider = crypto::FileKeyProvider::Open(kek_dir);
+  auto provider = OpenKeyProvider(config);
   if (!provider.ok()) return provider.status();
   app->key_provider_ = std::move(*provider);
   crypto::KeyManagerOptions ko2;

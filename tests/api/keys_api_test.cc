@@ -1,5 +1,7 @@
 #include "gtest/gtest.h"
 #include "support/problem_matchers.h"
+#include "support/softhsm.h"
+#include "support/temp_dir.h"
 #include "support/test_server.h"
 
 namespace convault {
@@ -59,6 +61,38 @@ TEST(KeysApi, OnlyTheOperatorRotatesAndOnlyAdminsLook) {
                                      {{"Content-Type", "application/json"}}),
                 400, "invalid_request");
   EXPECT_EQ(server.client().Get("/v1/keys", server.admin_key()).Json()["current_version"], 1);
+}
+
+TEST(KeysApi, ServesWithAnHsmProviderAndRotatesInside) {
+  testing::TempDir hsm;
+  ASSERT_TRUE(testing::OpenSoftHsmProvider(hsm.path()).ok());  // initializes the token
+  TestServer server([](Config& c) {
+    c.keys.provider = testing::SoftHsmUri();
+    c.keys.destroy_grace_seconds = 0;
+  });
+  crypto::FieldContext ctx{server.tenant_id(), "end_user", "eu_1", "name", "eu_1"};
+  std::string sealed = *server.app().field_cipher().Seal(ctx, "Jane Canary");
+  auto j = server.client().Get("/v1/keys", server.admin_key()).Json();
+  EXPECT_EQ(j["provider"], "pkcs11");
+  ASSERT_EQ(server.client().Send("POST", "/v1/keys/rotate", server.admin_key()).status, 202);
+  ASSERT_TRUE(server.app().RunKeyJobsOnce().ok());
+  j = server.client().Get("/v1/keys", server.admin_key()).Json();
+  EXPECT_EQ(j["current_version"], 2);
+  EXPECT_EQ(j["versions"][0]["state"], "destroyed");
+  EXPECT_EQ(*server.app().field_cipher().Open(ctx, sealed), "Jane Canary");
+}
+
+TEST(KeysApi, ABadHsmUriStopsTheStartWithTheFieldNamed) {
+  Config config;
+  testing::TempDir dir;
+  config.data_dir = dir.path();
+  config.keys.provider = "pkcs11:module=/nonexistent.so;token=t;pin=1234";
+  FakeClock clock;
+  SequentialIdGenerator ids;
+  auto app = App::Open(config, clock, ids);
+  ASSERT_FALSE(app.ok());
+  EXPECT_NE(std::string(app.status().message()).find("keys.provider"), std::string::npos);
+  EXPECT_EQ(std::string(app.status().message()).find("1234"), std::string::npos);
 }
 
 }  // namespace

@@ -6,8 +6,10 @@
 #include <memory>
 
 #include "crypto/file_key_provider.h"
+#include "crypto/pkcs11_key_provider.h"
 #include "crypto/random.h"
 #include "gtest/gtest.h"
+#include "support/softhsm.h"
 #include "support/temp_dir.h"
 
 namespace convault::crypto {
@@ -104,6 +106,13 @@ INSTANTIATE_TEST_SUITE_P(
                                         auto p = FileKeyProvider::Open(dir + "/kek");
                                         if (!p.ok()) return nullptr;
                                         return std::move(*p);
+                                      }},
+                      ProviderBackend{"pkcs11_softhsm2",
+                                      [](const std::string& dir) -> std::unique_ptr<KeyProvider> {
+                                        auto p = testing::OpenSoftHsmProvider(dir);
+                                        EXPECT_TRUE(p.ok()) << p.status();
+                                        if (!p.ok()) return nullptr;
+                                        return std::move(*p);
                                       }}),
     [](const ::testing::TestParamInfo<ProviderBackend>& p) { return p.param.name; });
 
@@ -120,6 +129,44 @@ TEST(FileKeyProvider, KeyFilesArePrivateAndLooseOnesAreRefused) {
   auto reopened = FileKeyProvider::Open(dir.File("kek"));
   ASSERT_FALSE(reopened.ok());
   EXPECT_NE(std::string(reopened.status().message()).find("0600"), std::string::npos);
+}
+
+TEST(Pkcs11KeyProvider, KeksAreNonExtractableAndTheirValueNeverLeaves) {
+  testing::TempDir dir;
+  auto provider = testing::OpenSoftHsmProvider(dir.path());
+  ASSERT_TRUE(provider.ok()) << provider.status();
+  ASSERT_TRUE((*provider)->CreateVersion().ok());
+  for (uint32_t v : {1u, 2u}) {
+    auto extractable = (*provider)->IsExtractableForTesting(v);
+    ASSERT_TRUE(extractable.ok()) << extractable.status();
+    EXPECT_FALSE(*extractable);
+  }
+}
+
+TEST(Pkcs11KeyProvider, UriNeedsModuleTokenAndAPinSourceButNeverAPin) {
+  EXPECT_TRUE(ParsePkcs11Uri("pkcs11:module=/m.so;token=t;pin-env=P").ok());
+  EXPECT_TRUE(ParsePkcs11Uri("pkcs11:module=/m.so;token=t;pin-file=/run/pin").ok());
+  for (std::string bad :
+       {"pkcs11:token=t;pin-env=P", "pkcs11:module=/m.so;pin-env=P", "pkcs11:module=/m.so;token=t",
+        "pkcs11:module=/m.so;token=t;pin=1234", "pkcs11:module=/m.so;token=t;pin-env=P;pin-file=/f",
+        "pkcs11:module=/m.so;token=t;pin-env=P;colour=blue", "file:/x"}) {
+    EXPECT_FALSE(ParsePkcs11Uri(bad).ok()) << bad;
+  }
+  auto no_pin = ParsePkcs11Uri("pkcs11:module=/m.so;token=t;pin=1234");
+  EXPECT_EQ(std::string(no_pin.status().message()).find("1234"), std::string::npos);
+}
+
+TEST(Pkcs11KeyProvider, AWrongPinOrTokenIsAClearError) {
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::OpenSoftHsmProvider(dir.path()).ok());  // creates the token
+  setenv(testing::kSoftHsmPinEnv, "0000", 1);
+  auto options = *ParsePkcs11Uri(testing::SoftHsmUri());
+  auto wrong_pin = Pkcs11KeyProvider::Open(options);
+  EXPECT_TRUE(absl::IsPermissionDenied(wrong_pin.status())) << wrong_pin.status();
+  setenv(testing::kSoftHsmPinEnv, "4321", 1);
+  options.token_label = "no-such-token";
+  auto no_token = Pkcs11KeyProvider::Open(options);
+  EXPECT_TRUE(absl::IsFailedPrecondition(no_token.status())) << no_token.status();
 }
 
 }  // namespace
