@@ -34,6 +34,14 @@ class ReadPool {
 
   // nullptr after Close().
   std::unique_ptr<Lease> Acquire();
+
+  // Runs fn(connection) on a leased reader; Unavailable after Close().
+  template <typename Fn>
+  auto With(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
+    auto lease = Acquire();
+    if (lease == nullptr) return absl::UnavailableError("the store is closed");
+    return fn(**lease);
+  }
   // Waits for leased connections to come back, then closes all.
   void Close();
 

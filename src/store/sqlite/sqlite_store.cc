@@ -15,6 +15,10 @@ Tenant TenantFromRow(const Statement& s) {
   return Tenant{s.Text(0), s.Text(1), FromStorageMicros(s.Int(2))};
 }
 
+// The columns ApiKeyFromRow reads, in order (one string literal per statement:
+// the key of the prepared-statement cache).
+#define CV_API_KEY_COLUMNS "id, tenant_id, name, roles, secret_hash, created_at"
+
 ApiKey ApiKeyFromRow(const Statement& s) {
   ApiKey k;
   k.id = s.Text(0);
@@ -69,15 +73,8 @@ void SqliteStore::Close() {
   readers_->Close();
 }
 
-template <typename Fn>
-auto SqliteStore::Read(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
-  auto lease = readers_->Acquire();
-  if (lease == nullptr) return absl::UnavailableError("the store is closed");
-  return fn(**lease);
-}
-
 absl::Status SqliteStore::CheckReady() {
-  return Read([](Connection& c) -> absl::Status {
+  return readers_->With([](Connection& c) -> absl::Status {
     auto v = sqlite::SchemaVersion(c);
     if (!v.ok()) return v.status();
     if (*v != sqlite::DataMigrations().back().version) {
@@ -100,7 +97,7 @@ absl::Status SqliteStore::CreateTenant(const Tenant& tenant, const ApiKey& admin
 }
 
 absl::StatusOr<Tenant> SqliteStore::GetTenant(std::string_view tenant_id) {
-  return Read([&](Connection& c) -> absl::StatusOr<Tenant> {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Tenant> {
     CV_SQL(q, c, "SELECT id, name, created_at FROM tenants WHERE id = ?");
     CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
     if (!row) return absl::NotFoundError("tenant not found");
@@ -109,7 +106,7 @@ absl::StatusOr<Tenant> SqliteStore::GetTenant(std::string_view tenant_id) {
 }
 
 absl::StatusOr<Tenant> SqliteStore::FindTenantByName(std::string_view name) {
-  return Read([&](Connection& c) -> absl::StatusOr<Tenant> {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Tenant> {
     CV_SQL(q, c, "SELECT id, name, created_at FROM tenants WHERE name = ?");
     CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, name).Step());
     if (!row) return absl::NotFoundError("tenant not found");
@@ -118,7 +115,7 @@ absl::StatusOr<Tenant> SqliteStore::FindTenantByName(std::string_view name) {
 }
 
 absl::StatusOr<std::vector<Tenant>> SqliteStore::ListTenants() {
-  return Read([&](Connection& c) -> absl::StatusOr<std::vector<Tenant>> {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Tenant>> {
     CV_SQL(q, c, "SELECT id, name, created_at FROM tenants ORDER BY name");
     std::vector<Tenant> out;
     while (true) {
@@ -137,9 +134,10 @@ absl::Status SqliteStore::CreateApiKey(const ApiKey& key) {
 }
 
 absl::StatusOr<ApiKey> SqliteStore::GetApiKey(std::string_view tenant_id, std::string_view key_id) {
-  return Read([&](Connection& c) -> absl::StatusOr<ApiKey> {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<ApiKey> {
     CV_SQL(q, c,
-           "SELECT id, tenant_id, name, roles, secret_hash, created_at FROM api_keys "
+           "SELECT " CV_API_KEY_COLUMNS
+           " FROM api_keys "
            "WHERE tenant_id = ? AND id = ?");
     CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, key_id).Step());
     if (!row) return absl::NotFoundError("api key not found");
@@ -148,9 +146,10 @@ absl::StatusOr<ApiKey> SqliteStore::GetApiKey(std::string_view tenant_id, std::s
 }
 
 absl::StatusOr<ApiKey> SqliteStore::FindApiKeyForAuth(std::string_view key_id) {
-  return Read([&](Connection& c) -> absl::StatusOr<ApiKey> {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<ApiKey> {
     CV_SQL(q, c,
-           "SELECT id, tenant_id, name, roles, secret_hash, created_at FROM api_keys "
+           "SELECT " CV_API_KEY_COLUMNS
+           " FROM api_keys "
            "WHERE id = ?");
     CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, key_id).Step());
     if (!row) return absl::NotFoundError("api key not found");
@@ -160,9 +159,10 @@ absl::StatusOr<ApiKey> SqliteStore::FindApiKeyForAuth(std::string_view key_id) {
 
 absl::StatusOr<Page<ApiKey>> SqliteStore::ListApiKeys(std::string_view tenant_id,
                                                       const ListOptions& options) {
-  return Read([&](Connection& c) -> absl::StatusOr<Page<ApiKey>> {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Page<ApiKey>> {
     CV_SQL(q, c,
-           "SELECT id, tenant_id, name, roles, secret_hash, created_at FROM api_keys "
+           "SELECT " CV_API_KEY_COLUMNS
+           " FROM api_keys "
            "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
     q->Bind(1, tenant_id).Bind(2, options.after).Bind(3, int64_t{options.limit} + 1);
     Page<ApiKey> page;

@@ -46,9 +46,6 @@ class SqliteStore final : public Store {
               std::unique_ptr<sqlite::ReadPool> readers)
       : writer_(std::move(writer)), readers_(std::move(readers)) {}
 
-  template <typename Fn>
-  auto Read(Fn fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
-
   std::unique_ptr<sqlite::GroupCommitWriter> writer_;
   std::unique_ptr<sqlite::ReadPool> readers_;
 };
