@@ -63,4 +63,18 @@ absl::Status InstrumentedStore::DeleteApiKey(std::string_view tenant_id, std::st
   return Timed("delete_api_key", [&] { return base_.DeleteApiKey(tenant_id, key_id); });
 }
 
+absl::Status InstrumentedStore::AddIndexEntries(const std::vector<BlindIndexEntry>& entries) {
+  return Timed("add_index_entries", [&] { return base_.AddIndexEntries(entries); });
+}
+absl::StatusOr<std::vector<BlindIndexEntry>> InstrumentedStore::FindIndexEntries(
+    std::string_view tenant_id, std::string_view index_name, uint64_t token, int limit) {
+  return Timed("find_index_entries",
+               [&] { return base_.FindIndexEntries(tenant_id, index_name, token, limit); });
+}
+absl::StatusOr<int64_t> InstrumentedStore::DeleteIndexEntriesOfSubject(
+    std::string_view tenant_id, std::string_view subject_id) {
+  return Timed("delete_index_entries_of_subject",
+               [&] { return base_.DeleteIndexEntriesOfSubject(tenant_id, subject_id); });
+}
+
 }  // namespace convault

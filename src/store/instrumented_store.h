@@ -24,6 +24,12 @@ class InstrumentedStore final : public Store {
   absl::StatusOr<Page<ApiKey>> ListApiKeys(std::string_view tenant_id,
                                            const ListOptions& options) override;
   absl::Status DeleteApiKey(std::string_view tenant_id, std::string_view key_id) override;
+  absl::Status AddIndexEntries(const std::vector<BlindIndexEntry>& entries) override;
+  absl::StatusOr<std::vector<BlindIndexEntry>> FindIndexEntries(std::string_view tenant_id,
+                                                                std::string_view index_name,
+                                                                uint64_t token, int limit) override;
+  absl::StatusOr<int64_t> DeleteIndexEntriesOfSubject(std::string_view tenant_id,
+                                                      std::string_view subject_id) override;
   void Close() override { base_.Close(); }
 
  private:

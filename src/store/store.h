@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "model/api_key.h"
+#include "model/blind_index_entry.h"
 #include "model/tenant.h"
 
 namespace convault {
@@ -62,6 +63,17 @@ class Store {
                                                    const ListOptions& options) = 0;
   // FailedPrecondition (code "last_admin_key") when it is the tenant's last admin key.
   virtual absl::Status DeleteApiKey(std::string_view tenant_id, std::string_view key_id) = 0;
+
+  // Blind-index entries. Adding an entry that exists changes nothing.
+  virtual absl::Status AddIndexEntries(const std::vector<BlindIndexEntry>& entries) = 0;
+  // Candidates for a token, at most `limit`: the caller opens and compares them.
+  virtual absl::StatusOr<std::vector<BlindIndexEntry>> FindIndexEntries(std::string_view tenant_id,
+                                                                        std::string_view index_name,
+                                                                        uint64_t token,
+                                                                        int limit) = 0;
+  // Removes every entry of a subject (erasure); returns how many.
+  virtual absl::StatusOr<int64_t> DeleteIndexEntriesOfSubject(std::string_view tenant_id,
+                                                              std::string_view subject_id) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

@@ -198,6 +198,52 @@ TEST_P(StoreConformance, CallsAfterCloseAreUnavailable) {
   EXPECT_FALSE(store_->CheckReady().ok());
 }
 
+BlindIndexEntry Entry(const std::string& tenant, uint64_t token, const std::string& object,
+                      const std::string& subject) {
+  return BlindIndexEntry{tenant, "email", token, "end_user", object, "email", subject};
+}
+
+TEST_P(StoreConformance, FindsIndexEntriesByTokenWithinATenantAndIndex) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  uint64_t big = 0xfedcba9876543210ULL;  // the top bit set: stored bit for bit
+  ASSERT_TRUE(store_
+                  ->AddIndexEntries(
+                      {Entry("ten_a", big, "eu_1", "eu_1"), Entry("ten_a", big, "eu_2", "eu_2"),
+                       Entry("ten_a", 7, "eu_3", "eu_3"), Entry("ten_b", big, "eu_9", "eu_9")})
+                  .ok());
+  // Adding again changes nothing.
+  ASSERT_TRUE(store_->AddIndexEntries({Entry("ten_a", big, "eu_1", "eu_1")}).ok());
+  auto found = store_->FindIndexEntries("ten_a", "email", big, 100);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->size(), 2u);
+  for (const auto& e : *found) {
+    EXPECT_EQ(e.tenant_id, "ten_a");
+    EXPECT_EQ(e.token, big);
+    EXPECT_EQ(e.object_type, "end_user");
+  }
+  EXPECT_EQ(store_->FindIndexEntries("ten_a", "phone", big, 100)->size(), 0u);
+  EXPECT_EQ(store_->FindIndexEntries("ten_a", "email", big, 1)->size(), 1u);
+  EXPECT_EQ(store_->FindIndexEntries("ten_b", "email", big, 100)->size(), 1u);
+}
+
+TEST_P(StoreConformance, DeletesTheIndexEntriesOfOneSubject) {
+  AddTenant("ten_a", "a");
+  ASSERT_TRUE(
+      store_
+          ->AddIndexEntries({Entry("ten_a", 1, "eu_1", "eu_1"), Entry("ten_a", 2, "ent_5", "eu_1"),
+                             Entry("ten_a", 1, "eu_2", "eu_2")})
+          .ok());
+  EXPECT_EQ(*store_->DeleteIndexEntriesOfSubject("ten_a", "eu_1"), 2);
+  EXPECT_EQ(store_->FindIndexEntries("ten_a", "email", 1, 100)->size(), 1u);
+  EXPECT_EQ(*store_->DeleteIndexEntriesOfSubject("ten_a", "eu_1"), 0);
+}
+
+TEST_P(StoreConformance, IndexEntriesNeedAnExistingTenant) {
+  absl::Status s = store_->AddIndexEntries({Entry("ten_none", 1, "eu_1", "eu_1")});
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"memory",

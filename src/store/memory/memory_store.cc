@@ -126,6 +126,52 @@ absl::Status MemoryStore::DeleteApiKey(std::string_view tenant_id, std::string_v
   return absl::OkStatus();
 }
 
+absl::Status MemoryStore::AddIndexEntries(const std::vector<BlindIndexEntry>& entries) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  for (const BlindIndexEntry& e : entries) {
+    if (tenants_.count(e.tenant_id) == 0) return absl::FailedPreconditionError("no such tenant");
+  }
+  for (const BlindIndexEntry& e : entries) {
+    index_.emplace(
+        std::make_tuple(e.tenant_id, e.index_name, e.token, e.object_type, e.object_id, e.field),
+        e);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<BlindIndexEntry>> MemoryStore::FindIndexEntries(
+    std::string_view tenant_id, std::string_view index_name, uint64_t token, int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<BlindIndexEntry> out;
+  auto key = std::make_tuple(std::string(tenant_id), std::string(index_name), token, std::string(),
+                             std::string(), std::string());
+  for (auto it = index_.lower_bound(key); it != index_.end(); ++it) {
+    const BlindIndexEntry& e = it->second;
+    if (e.tenant_id != tenant_id || e.index_name != index_name || e.token != token) break;
+    if (static_cast<int>(out.size()) >= limit) break;
+    out.push_back(e);
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> MemoryStore::DeleteIndexEntriesOfSubject(std::string_view tenant_id,
+                                                                 std::string_view subject_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  int64_t n = 0;
+  for (auto it = index_.begin(); it != index_.end();) {
+    if (it->second.tenant_id == tenant_id && it->second.subject_id == subject_id) {
+      it = index_.erase(it);
+      ++n;
+    } else {
+      ++it;
+    }
+  }
+  return n;
+}
+
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "absl/synchronization/mutex.h"
 #include "store/store.h"
@@ -23,6 +24,12 @@ class MemoryStore final : public Store {
   absl::StatusOr<Page<ApiKey>> ListApiKeys(std::string_view tenant_id,
                                            const ListOptions& options) override;
   absl::Status DeleteApiKey(std::string_view tenant_id, std::string_view key_id) override;
+  absl::Status AddIndexEntries(const std::vector<BlindIndexEntry>& entries) override;
+  absl::StatusOr<std::vector<BlindIndexEntry>> FindIndexEntries(std::string_view tenant_id,
+                                                                std::string_view index_name,
+                                                                uint64_t token, int limit) override;
+  absl::StatusOr<int64_t> DeleteIndexEntriesOfSubject(std::string_view tenant_id,
+                                                      std::string_view subject_id) override;
   void Close() override;
 
  private:
@@ -32,6 +39,10 @@ class MemoryStore final : public Store {
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, Tenant, std::less<>> tenants_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ApiKey, std::less<>> api_keys_ ABSL_GUARDED_BY(mu_);
+  // (tenant, index, token, object type, object id, field) -> entry
+  std::map<std::tuple<std::string, std::string, uint64_t, std::string, std::string, std::string>,
+           BlindIndexEntry>
+      index_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault

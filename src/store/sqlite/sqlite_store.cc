@@ -199,4 +199,58 @@ absl::Status SqliteStore::DeleteApiKey(std::string_view tenant_id, std::string_v
   });
 }
 
+absl::Status SqliteStore::AddIndexEntries(const std::vector<BlindIndexEntry>& entries) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c,
+           "INSERT OR IGNORE INTO blind_index (tenant_id, index_name, token, object_type, "
+           "object_id, field, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const BlindIndexEntry& e : entries) {
+      CV_RETURN_IF_ERROR(q->Bind(1, e.tenant_id)
+                             .Bind(2, e.index_name)
+                             .Bind(3, static_cast<int64_t>(e.token))
+                             .Bind(4, e.object_type)
+                             .Bind(5, e.object_id)
+                             .Bind(6, e.field)
+                             .Bind(7, e.subject_id)
+                             .Run());
+      q->Reset();
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<BlindIndexEntry>> SqliteStore::FindIndexEntries(
+    std::string_view tenant_id, std::string_view index_name, uint64_t token, int limit) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<BlindIndexEntry>> {
+    CV_SQL(q, c,
+           "SELECT object_type, object_id, field, subject_id FROM blind_index WHERE tenant_id = ? "
+           "AND index_name = ? AND token = ? LIMIT ?");
+    q->Bind(1, tenant_id)
+        .Bind(2, index_name)
+        .Bind(3, static_cast<int64_t>(token))
+        .Bind(4, int64_t{limit});
+    std::vector<BlindIndexEntry> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back({std::string(tenant_id), std::string(index_name), token, q->Text(0), q->Text(1),
+                     q->Text(2), q->Text(3)});
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<int64_t> SqliteStore::DeleteIndexEntriesOfSubject(std::string_view tenant_id,
+                                                                 std::string_view subject_id) {
+  int64_t deleted = 0;
+  absl::Status s = writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c, "DELETE FROM blind_index WHERE tenant_id = ? AND subject_id = ?");
+    CV_RETURN_IF_ERROR(q->Bind(1, tenant_id).Bind(2, subject_id).Run());
+    deleted = c.Changes();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return deleted;
+}
+
 }  // namespace convault
