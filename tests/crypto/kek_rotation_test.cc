@@ -1,5 +1,7 @@
 // KEK rotation: rewrap every wrapped key, resumably, and destroy the old
 // version only when nothing uses it.
+#include <filesystem>
+
 #include "crypto/field_cipher.h"
 #include "crypto/file_key_provider.h"
 #include "crypto/kek_rotator.h"
@@ -124,6 +126,30 @@ TEST_F(KekRotationTest, RotatingTwiceDrainsBothOlderVersions) {
   auto counts = *store_->CountByKekVersion();
   EXPECT_EQ(counts.size(), 1u);
   EXPECT_EQ(counts.at(3), 5);
+  ExpectAllOpen(sealed);
+}
+
+std::string ReadAllFilesUnder(const std::string& dir) {
+  std::string all;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) all += testing::ReadFileOrEmpty(e.path().string());
+  }
+  return all;
+}
+
+TEST_F(KekRotationTest, DestroyedSubjectKeyLeavesNoCopyInAnyKeyStoreFile) {
+  auto sealed = SealForSubjects(3);
+  KeyRef ref{"ten_a", WrappedKeyKind::kSubjectDek, "eu_1"};
+  std::string wrapped = store_->GetWrappedKey(ref, 1)->wrapped;
+  ASSERT_NE(ReadAllFilesUnder(dir_.path()).find(wrapped), std::string::npos);
+  auto destroyed = keys_->DestroySubjectKeys("ten_a", "eu_1");
+  ASSERT_TRUE(destroyed.ok());
+  EXPECT_EQ(*destroyed, 1);
+  // Not in keys.db, not in its WAL: secure_delete plus a truncating checkpoint.
+  EXPECT_EQ(ReadAllFilesUnder(dir_.path()).find(wrapped), std::string::npos);
+  EXPECT_EQ(ReadAllFilesUnder(dir_.path()).find(wrapped.substr(18, 16)), std::string::npos);
+  // The others are untouched.
+  sealed.erase(sealed.begin() + 1);
   ExpectAllOpen(sealed);
 }
 

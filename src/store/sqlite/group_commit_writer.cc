@@ -26,7 +26,16 @@ size_t GroupCommitWriter::QueueDepthForTesting() {
 }
 
 absl::Status GroupCommitWriter::Write(Op op) {
-  Pending pending{std::move(op), absl::OkStatus(), false};
+  Pending pending{std::move(op), absl::OkStatus(), false, false};
+  return Enqueue(pending);
+}
+
+absl::Status GroupCommitWriter::RunAlone(Op op) {
+  Pending pending{std::move(op), absl::OkStatus(), false, true};
+  return Enqueue(pending);
+}
+
+absl::Status GroupCommitWriter::Enqueue(Pending& pending) {
   absl::MutexLock lock(&mu_);
   if (stopping_) return absl::UnavailableError("the store is closed");
   queue_.push_back(&pending);
@@ -44,12 +53,18 @@ void GroupCommitWriter::Loop() {
                ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) { return !w->queue_.empty() || w->stopping_; },
           this));
       if (queue_.empty() && stopping_) return;
-      while (!queue_.empty() && batch.size() < max_batch_) {
+      // An op that must run alone goes in a batch of its own.
+      while (!queue_.empty() && batch.size() < max_batch_ &&
+             (batch.empty() || (!queue_.front()->alone && !batch.front()->alone))) {
         batch.push_back(queue_.front());
         queue_.pop_front();
       }
     }
-    RunBatch(batch);
+    if (batch.front()->alone) {
+      batch.front()->result = batch.front()->op(*conn_);
+    } else {
+      RunBatch(batch);
+    }
     if (observer_) observer_(batch.size());
     absl::MutexLock lock(&mu_);
     for (Pending* p : batch) p->done = true;

@@ -36,6 +36,10 @@ class GroupCommitWriter {
   // the commit's error). Unavailable after Stop().
   absl::Status Write(Op op);
 
+  // Runs `op` alone, outside any transaction (for PRAGMA wal_checkpoint and
+  // the like), in queue order with the writes.
+  absl::Status RunAlone(Op op);
+
   // Drains the queue and stops the thread. Idempotent.
   void Stop();
 
@@ -47,8 +51,10 @@ class GroupCommitWriter {
     Op op;
     absl::Status result;
     bool done = false;
+    bool alone = false;
   };
 
+  absl::Status Enqueue(Pending& pending);
   void Loop();
   void RunBatch(std::deque<Pending*>& batch);
 

@@ -127,6 +127,15 @@ absl::StatusOr<int64_t> SqliteKeyStore::DeleteAllVersions(const KeyRef& ref) {
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  if (deleted > 0) {
+    // secure_delete zeroed the rows in the database pages; the old pages also
+    // sit in the WAL until a checkpoint. Checkpoint and truncate it now, so
+    // that no file of the key store still holds the destroyed wrapped key.
+    // (A reader holding an old snapshot can delay this; the next destruction
+    // or SQLite's automatic checkpoint then finishes it.)
+    s = writer_->RunAlone([](Connection& c) { return c.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); });
+    if (!s.ok() && !absl::IsUnavailable(s)) return s;
+  }
   return deleted;
 }
 
