@@ -22,17 +22,19 @@ TEST(BlindIndexSearch, CandidatesOpenedAndComparedGiveExactlyTheMatches) {
   MemoryKeyStore key_store;
   KeyManager keys(*provider, key_store, clock);
   FieldCipher cipher(keys);
-  BlindIndexer index(keys, clock, 8);  // 256 buckets for 600 values: collisions certain
+  // 256 buckets for 6,000 values: a bucket holding only the wanted value has
+  // probability (255/256)^5999 < 1e-10.
+  BlindIndexer index(keys, clock, 8);
   SqliteStore::Options o;
   o.path = dir.File("data.db");
   auto store = std::move(*SqliteStore::Open(o, clock));
   ApiKey admin{"key_a", "ten_a", "admin", RoleSet{Role::kAdmin}, std::string(32, 'x'), clock.Now()};
   ASSERT_TRUE(store->CreateTenant({"ten_a", "a", clock.Now()}, admin).ok());
 
-  // 600 end users with an email each; the ciphertexts stand for the stored rows.
+  // 6,000 end users with an email each; the ciphertexts stand for the stored rows.
   std::map<std::string, std::string> sealed_email;  // end user id -> ciphertext
   std::vector<BlindIndexEntry> entries;
-  for (int i = 0; i < 600; ++i) {
+  for (int i = 0; i < 6000; ++i) {
     std::string id = "eu_" + std::to_string(i);
     std::string email = "Customer." + std::to_string(i) + "@Example.com";
     sealed_email[id] = *cipher.Seal({"ten_a", "end_user", id, "email", id}, email);
