@@ -55,6 +55,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnWrite(bool close, beast::error_code ec);
   void ArmTimer(Millis after);
   void LingerAndClose();
+  void DiscardUntilClosed();
   void CloseNow();
 
   beast::tcp_stream stream_;
@@ -406,12 +407,15 @@ void Connection::LingerAndClose() {
   state_ = State::kClosing;
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(Millis(2000));
+  stream_.expires_after(Millis(2000));  // the whole linger, not per read
+  DiscardUntilClosed();
+}
+
+void Connection::DiscardUntilClosed() {
   stream_.async_read_some(net::buffer(scratch_),
                           [self = shared_from_this()](beast::error_code ec, size_t) {
                             if (ec) return self->CloseNow();
-                            self->state_ = State::kWriting;  // allow another round
-                            self->LingerAndClose();
+                            self->DiscardUntilClosed();
                           });
 }
 
