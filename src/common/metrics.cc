@@ -37,6 +37,7 @@ struct MetricsRegistry::Entry {
   std::unique_ptr<MetricFamily<CounterCell>> counter;
   std::unique_ptr<MetricFamily<GaugeCell>> gauge;
   std::unique_ptr<MetricFamily<HistogramCell>> histogram;
+  std::function<double()> callback;  // set for callback metrics (counter or gauge)
 };
 
 MetricsRegistry::MetricsRegistry() = default;
@@ -82,6 +83,17 @@ MetricFamily<HistogramCell>& MetricsRegistry::AddHistogram(std::string name, std
   absl::MutexLock lock(&mu_);
   entries_.push_back(std::move(e));
   return ref;
+}
+
+void MetricsRegistry::AddCallback(std::string name, std::string help, Kind kind,
+                                  std::function<double()> fn) {
+  auto e = std::make_unique<Entry>();
+  e->name = std::move(name);
+  e->help = std::move(help);
+  e->kind = kind == Kind::kHistogram ? Kind::kGauge : kind;
+  e->callback = std::move(fn);
+  absl::MutexLock lock(&mu_);
+  entries_.push_back(std::move(e));
 }
 
 std::vector<double> MetricsRegistry::LatencyBuckets() {
@@ -136,6 +148,10 @@ std::string MetricsRegistry::RenderPrometheus() const {
                        : e->kind == Kind::kGauge ? "gauge"
                                                  : "histogram";
     absl::StrAppend(&out, "# HELP ", e->name, " ", e->help, "\n# TYPE ", e->name, " ", type, "\n");
+    if (e->callback) {
+      absl::StrAppend(&out, e->name, " ", Num(e->callback()), "\n");
+      continue;
+    }
     switch (e->kind) {
       case Kind::kCounter:
         e->counter->ForEach([&](const std::vector<std::string>& key, const CounterCell& c) {

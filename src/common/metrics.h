@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -75,6 +76,10 @@ class MetricsRegistry {
   MetricFamily<HistogramCell>& AddHistogram(std::string name, std::string help,
                                             std::vector<std::string> labels,
                                             std::vector<double> bounds);
+
+  // A value read when the metrics are rendered (cache sizes, counters kept
+  // elsewhere). `fn` must be cheap and thread-safe.
+  void AddCallback(std::string name, std::string help, Kind kind, std::function<double()> fn);
 
   // Latency buckets in seconds, 50us .. 10s.
   static std::vector<double> LatencyBuckets();

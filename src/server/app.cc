@@ -86,6 +86,16 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   app->kek_rotator_ =
       std::make_unique<crypto::KekRotator>(*app->key_provider_, *app->key_store_, clock, ro);
   CV_RETURN_IF_ERROR(app->kek_rotator_->Sync());
+  crypto::KeyManager* km = app->key_manager_.get();
+  app->metrics_.AddCallback("convault_key_cache_hits_total", "Data-key cache hits.",
+                            MetricsRegistry::Kind::kCounter,
+                            [km] { return static_cast<double>(km->cache_hits()); });
+  app->metrics_.AddCallback(
+      "convault_key_cache_misses_total", "Data-key cache misses (key store read and unwrap).",
+      MetricsRegistry::Kind::kCounter, [km] { return static_cast<double>(km->cache_misses()); });
+  app->metrics_.AddCallback("convault_key_cache_keys", "Unwrapped data keys held now.",
+                            MetricsRegistry::Kind::kGauge,
+                            [km] { return static_cast<double>(km->cached_keys()); });
   return app;
 }
 

@@ -29,6 +29,16 @@ TEST(Metrics, RendersCountersGaugesAndHistogramsInPrometheusFormat) {
   EXPECT_NE(text.find("lat_seconds_count{route=\"/a\"} 3\n"), std::string::npos);
 }
 
+TEST(Metrics, CallbackMetricsAreReadAtRenderTime) {
+  MetricsRegistry m;
+  double value = 1;
+  m.AddCallback("cache_keys", "Keys.", MetricsRegistry::Kind::kGauge, [&] { return value; });
+  EXPECT_NE(m.RenderPrometheus().find("# TYPE cache_keys gauge\ncache_keys 1\n"),
+            std::string::npos);
+  value = 42;
+  EXPECT_NE(m.RenderPrometheus().find("cache_keys 42\n"), std::string::npos);
+}
+
 TEST(Metrics, EscapesLabelValues) {
   MetricsRegistry m;
   m.AddCounter("c", "C.", {"l"}).With({"a\"b\\c\nd"}).Inc();
