@@ -28,7 +28,7 @@ class KeyJobs {
   crypto::KekRotator& rotator_;
   const absl::Duration interval_;
   absl::Mutex mu_;
-  bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  bool wake_ ABSL_GUARDED_BY(mu_) = true;  // a first round at start
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
