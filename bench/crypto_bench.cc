@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
 #include "common/clock.h"
 #include "crypto/blind_index.h"
@@ -190,6 +191,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
+  // As in the server (src/cli/main.cc): no per-lock cycle detection.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::unique_ptr<convault::crypto::Pkcs11KeyProvider> hsm;
   if (const char* uri = std::getenv("CONVAULT_BENCH_PKCS11_URI")) {
     auto options = convault::crypto::ParsePkcs11Uri(uri);

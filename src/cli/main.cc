@@ -8,6 +8,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "absl/synchronization/mutex.h"
 #include "cli/commands.h"
 
 namespace {
@@ -33,6 +34,9 @@ struct CommonFlags {
 int main(int argc, char** argv) {
   // Everything convault writes (stores, key files, exports) is for its owner only.
   umask(0077);
+  // Abseil's lock-order cycle detection is a debugging aid that costs on
+  // every lock; tests keep it, the product turns it off.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{
       "convault: stores customer-messaging conversations and protects the personal data in them"};
   app.require_subcommand(1);
