@@ -3,10 +3,15 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "nlohmann/json.hpp"
+#include "redact/policy.h"
+#include "redact/rules_json.h"
 #include "server/app.h"
 
 namespace convault::cli {
@@ -203,6 +208,60 @@ int KeysRotate(const ConfigSources& sources) {
             << " keys. Older versions are destroyed once drained and past the grace period "
                "(keys.destroy_grace_seconds), by the server or the next `convault keys rotate`.\n";
   PrintKeyStatus(**app);
+  return 0;
+}
+
+int Redact(const RedactFlags& flags) {
+  absl::StatusOr<std::vector<SensitiveDataRule>> rules = redact::DefaultRules();
+  if (!flags.rules_file.empty()) {
+    std::ifstream in(flags.rules_file, std::ios::binary);
+    if (!in) {
+      std::cerr << "convault redact: cannot read " << flags.rules_file << "\n";
+      return 2;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    rules = redact::ParseRulesJson(text);
+  } else if (!flags.detectors.empty()) {
+    std::vector<std::string> ids;
+    for (absl::string_view id : absl::StrSplit(flags.detectors, ',', absl::SkipEmpty())) {
+      ids.emplace_back(id);
+    }
+    rules = redact::RulesForDetectors(ids);
+  }
+  if (!rules.ok()) {
+    Fail("redact", rules.status());
+    return 2;
+  }
+  auto policy = redact::Policy::Compile(*rules);
+  if (!policy.ok()) {
+    Fail("redact", policy.status());
+    return 2;
+  }
+  std::ios::sync_with_stdio(false);
+  std::string line;
+  std::string out;
+  while (std::getline(std::cin, line)) {
+    auto result = (*policy)->Redact(line, {});
+    if (!result.ok()) {
+      Fail("redact", result.status());
+      return 1;
+    }
+    if (flags.json) {
+      nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+      for (const auto& f : result->findings) {
+        findings.push_back({{"detector", f.detector},
+                            {"start", f.start},
+                            {"end", f.end},
+                            {"action", std::string(redact::ActionName(f.action))}});
+      }
+      nlohmann::ordered_json doc = {{"text", result->text}, {"findings", std::move(findings)}};
+      std::cout << doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                << '\n';
+    } else {
+      std::cout << result->text << '\n';
+    }
+  }
+  std::cout.flush();
   return 0;
 }
 

@@ -15,4 +15,12 @@ int TenantList(const ConfigSources& sources);
 int KeysStatus(const ConfigSources& sources);
 int KeysRotate(const ConfigSources& sources);
 
+struct RedactFlags {
+  std::string rules_file;  // JSON array of rules (redact/rules_json.h)
+  std::string detectors;   // "all" or "credit_card,email,..."
+  bool json = false;
+};
+// stdin -> stdout, one line out per line in.
+int Redact(const RedactFlags& flags);
+
 }  // namespace convault::cli

@@ -75,6 +75,14 @@ int main(int argc, char** argv) {
       keys->add_subcommand("rotate", "add a KEK version and rewrap every data key under it");
   keys_rotate_flags.AddTo(keys_rotate);
 
+  convault::cli::RedactFlags redact_flags;
+  auto* redact = app.add_subcommand(
+      "redact", "mask sensitive data: stdin to stdout, one line out per line in");
+  redact->add_option("--rules", redact_flags.rules_file, "JSON array of rules");
+  redact->add_option("--detectors", redact_flags.detectors,
+                     "all, or detector ids separated by commas (default: a new tenant's rules)");
+  redact->add_flag("--json", redact_flags.json, "one JSON object per line with the findings");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -91,6 +99,7 @@ int main(int argc, char** argv) {
   if (create->parsed()) return convault::cli::TenantCreate(create_flags.Sources(), tenant_name);
   if (list->parsed()) return convault::cli::TenantList(list_flags.Sources());
   if (keys_status->parsed()) return convault::cli::KeysStatus(keys_status_flags.Sources());
+  if (redact->parsed()) return convault::cli::Redact(redact_flags);
   if (keys_rotate->parsed()) return convault::cli::KeysRotate(keys_rotate_flags.Sources());
   return 2;
 }

@@ -2,6 +2,8 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/http_client.h"
@@ -12,6 +14,7 @@ namespace convault {
 namespace {
 
 using testing::ChildProcess;
+using testing::CommandResult;
 using ::testing::HasSubstr;
 using testing::HttpClient;
 using testing::RunCommand;
@@ -173,6 +176,43 @@ TEST(Cli, KeysRotateBesideARunningServer) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   serve.Signal(SIGTERM);
   EXPECT_EQ(serve.Wait(), 0);
+}
+
+CommandResult RunWithInput(const std::vector<std::string>& argv, const std::string& input,
+                           const TempDir& dir) {
+  std::string in = dir.File("stdin.txt");
+  std::ofstream(in, std::ios::binary) << input;
+  std::vector<std::string> shell = {"/bin/sh", "-c", ""};
+  for (const auto& a : argv) shell[2] += "'" + a + "' ";
+  shell[2] += "< '" + in + "'";
+  return RunCommand(shell);
+}
+
+TEST(Cli, RedactMasksStdinLineByLine) {
+  TempDir dir;
+  auto r = RunWithInput({kBin, "redact"},
+                        "card 4111 1111 1111 1111 ok\nno pii here\nssn 123-45-6789\n", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "card ***************1111 ok\nno pii here\nssn [US_SSN]\n");
+
+  auto j = RunWithInput({kBin, "redact", "--detectors", "email,ipv4", "--json"},
+                        "mail a@b.io from 10.0.0.1\n", dir);
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_EQ(j.out,
+            "{\"text\":\"mail [EMAIL] from [IPV4]\",\"findings\":[{\"detector\":\"email\","
+            "\"start\":5,\"end\":11,\"action\":\"replace\"},{\"detector\":\"ipv4\",\"start\":17,"
+            "\"end\":25,\"action\":\"replace\"}]}\n");
+
+  std::ofstream(dir.File("rules.json"))
+      << R"([{"pattern": "ORD-\\d{6}", "replacement": "[ORDER]"}])";
+  auto rules =
+      RunWithInput({kBin, "redact", "--rules", dir.File("rules.json")}, "see ORD-123456\n", dir);
+  ASSERT_EQ(rules.exit_code, 0) << rules.err;
+  EXPECT_EQ(rules.out, "see [ORDER]\n");
+
+  auto bad = RunWithInput({kBin, "redact", "--detectors", "nope"}, "x\n", dir);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("unknown detector"));
 }
 
 TEST(Cli, TenantCreateRefusesAnUninitializedDirectory) {

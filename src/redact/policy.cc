@@ -1,0 +1,213 @@
+#include "redact/policy.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace convault::redact {
+namespace {
+
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+size_t CountChars(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += IsContinuation(c) ? 0 : 1;
+  return n;
+}
+
+struct Candidate {
+  size_t target;
+  size_t start;
+  size_t end;
+};
+
+}  // namespace
+
+std::string_view ActionName(RedactionAction action) {
+  switch (action) {
+    case RedactionAction::kReplace:
+      return "replace";
+    case RedactionAction::kMask:
+      return "mask";
+    case RedactionAction::kRemove:
+      return "remove";
+    case RedactionAction::kTokenize:
+      return "tokenize";
+  }
+  return "replace";
+}
+
+std::vector<SensitiveDataRule> DefaultRules() {
+  SensitiveDataRule card;
+  card.id = "rule_default_credit_card";
+  card.name = "Payment cards";
+  card.priority = 10;
+  card.detector = "credit_card";
+  card.action = RedactionAction::kMask;
+  card.keep_last = 4;
+  SensitiveDataRule ssn;
+  ssn.id = "rule_default_us_ssn";
+  ssn.name = "US Social Security numbers";
+  ssn.priority = 10;
+  ssn.detector = "us_ssn";
+  ssn.action = RedactionAction::kReplace;
+  return {card, ssn};
+}
+
+absl::StatusOr<std::vector<SensitiveDataRule>> RulesForDetectors(
+    const std::vector<std::string>& ids) {
+  std::vector<std::string> wanted;
+  for (const std::string& id : ids) {
+    if (id == "all") {
+      for (const auto& d : BuiltinDetectors()) wanted.emplace_back(d->id());
+    } else if (FindDetector(id) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown detector \"", id, "\""));
+    } else {
+      wanted.push_back(id);
+    }
+  }
+  std::vector<SensitiveDataRule> rules;
+  for (const std::string& id : wanted) {
+    SensitiveDataRule r;
+    r.id = "rule_" + id;
+    r.name = id;
+    r.priority = 10;
+    r.detector = id;
+    if (id == "credit_card") {
+      r.action = RedactionAction::kMask;
+      r.keep_last = 4;
+    }
+    rules.push_back(std::move(r));
+  }
+  return rules;
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
+    std::vector<SensitiveDataRule> rules) {
+  std::shared_ptr<Policy> p(new Policy());
+  std::vector<Pattern> patterns;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const SensitiveDataRule& r = rules[i];
+    if (!r.enabled) continue;
+    if (r.action == RedactionAction::kTokenize) {
+      return absl::UnimplementedError(
+          absl::StrCat("rule ", r.id, ": tokenize is not available in this build yet"));
+    }
+    if (r.mask_char.empty() || CountChars(r.mask_char) != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("rule ", r.id, ": mask_char must be one character"));
+    }
+    if (!r.detector.empty()) {
+      const Detector* d = FindDetector(r.detector);
+      if (d == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("rule ", r.id, ": unknown detector \"", r.detector, "\""));
+      }
+      for (const std::string& regex : d->patterns()) {
+        patterns.push_back({regex, static_cast<unsigned>(p->targets_.size()), false, true});
+        p->targets_.push_back({i, d});
+      }
+    } else {
+      absl::Status valid = ValidateCustomPattern(r.pattern);
+      if (!valid.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("rule ", r.id, ": ", valid.message()));
+      }
+      patterns.push_back({r.pattern, static_cast<unsigned>(p->targets_.size()), false, true});
+      p->targets_.push_back({i, nullptr});
+    }
+  }
+  p->rules_ = std::move(rules);
+  if (!patterns.empty()) {
+    auto set = PatternSet::Compile(patterns);
+    if (!set.ok()) return set.status();
+    p->patterns_ = std::move(*set);
+  }
+  return std::shared_ptr<const Policy>(std::move(p));
+}
+
+absl::StatusOr<RedactionResult> Policy::Redact(std::string_view text,
+                                               const RedactionScope& scope) const {
+  RedactionResult result;
+  if (patterns_ == nullptr || text.empty()) {
+    result.text = std::string(text);
+    return result;
+  }
+  ScanContext context{scope.region};
+  std::vector<Candidate> accepted;
+  absl::Status s = patterns_->Scan(text, [&](unsigned id, size_t start, size_t end) {
+    const Target& t = targets_[id];
+    const SensitiveDataRule& r = rules_[t.rule];
+    if ((r.applies_to & static_cast<uint32_t>(scope.actor)) == 0) return;
+    if (!r.channel_ids.empty() && std::find(r.channel_ids.begin(), r.channel_ids.end(),
+                                            scope.channel_id) == r.channel_ids.end()) {
+      return;
+    }
+    if (t.detector != nullptr && !t.detector->Accept(text, &start, &end, context)) return;
+    if (start >= end) return;
+    accepted.push_back({id, start, end});
+  });
+  if (!s.ok()) return s;
+
+  // Priority, then the longer span, then the earlier start; keep what does not overlap.
+  std::sort(accepted.begin(), accepted.end(), [&](const Candidate& a, const Candidate& b) {
+    int pa = rules_[targets_[a.target].rule].priority;
+    int pb = rules_[targets_[b.target].rule].priority;
+    if (pa != pb) return pa < pb;
+    if (a.end - a.start != b.end - b.start) return a.end - a.start > b.end - b.start;
+    return a.start < b.start;
+  });
+  std::vector<Candidate> chosen;
+  for (Candidate c : accepted) {
+    while (c.start > 0 && IsContinuation(text[c.start])) --c.start;
+    while (c.end < text.size() && IsContinuation(text[c.end])) ++c.end;
+    bool overlaps = false;
+    for (const Candidate& k : chosen) overlaps = overlaps || (c.start < k.end && k.start < c.end);
+    if (!overlaps) chosen.push_back(c);
+  }
+  std::sort(chosen.begin(), chosen.end(),
+            [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
+
+  result.text.reserve(text.size());
+  size_t at = 0;
+  for (const Candidate& c : chosen) {
+    const Target& t = targets_[c.target];
+    const SensitiveDataRule& r = rules_[t.rule];
+    result.text.append(text.substr(at, c.start - at));
+    std::string_view span = text.substr(c.start, c.end - c.start);
+    std::string detector = t.detector != nullptr ? std::string(t.detector->id()) : "custom";
+    switch (r.action) {
+      case RedactionAction::kReplace:
+        if (!r.replacement.empty()) {
+          result.text.append(r.replacement);
+        } else {
+          absl::StrAppend(&result.text, "[",
+                          absl::AsciiStrToUpper(t.detector != nullptr ? detector : "redacted"),
+                          "]");
+        }
+        break;
+      case RedactionAction::kMask: {
+        size_t chars = CountChars(span);
+        size_t keep = std::min<size_t>(static_cast<size_t>(std::max(r.keep_last, 0)), chars);
+        size_t masked = chars - keep;
+        size_t pos = 0;
+        for (size_t i = 0; i < masked; ++i) {
+          result.text.append(r.mask_char);
+          ++pos;
+          while (pos < span.size() && IsContinuation(span[pos])) ++pos;
+        }
+        result.text.append(span.substr(pos));
+        break;
+      }
+      case RedactionAction::kRemove:
+      case RedactionAction::kTokenize:
+        break;
+    }
+    result.findings.push_back({r.id, detector, c.start, c.end, r.action});
+    at = c.end;
+  }
+  result.text.append(text.substr(at));
+  return result;
+}
+
+}  // namespace convault::redact

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "model/sensitive_data_rule.h"
+#include "redact/detector.h"
+#include "redact/pattern_set.h"
+
+namespace convault::redact {
+
+// Whose text this is and where it came from: selects the rules in scope.
+struct RedactionScope {
+  ActorType actor = ActorType::kEndUser;
+  std::string_view channel_id;
+  std::string_view region = "US";
+};
+
+// One finding, with byte offsets into the input (never the matched value).
+struct Finding {
+  std::string rule_id;
+  std::string detector;  // built-in id, or "custom"
+  size_t start = 0;
+  size_t end = 0;
+  RedactionAction action = RedactionAction::kReplace;
+};
+
+struct RedactionResult {
+  std::string text;
+  std::vector<Finding> findings;
+};
+
+// An immutable, compiled rule set, shared by all threads (shared_ptr<const>).
+// Overlaps: the lower priority number wins; at equal priority the longer
+// span. Spans are widened to whole UTF-8 characters; invalid UTF-8 passes
+// through untouched outside findings.
+class Policy {
+ public:
+  static absl::StatusOr<std::shared_ptr<const Policy>> Compile(
+      std::vector<SensitiveDataRule> rules);
+
+  // The masked text and the findings, for text written by scope.actor.
+  absl::StatusOr<RedactionResult> Redact(std::string_view text, const RedactionScope& scope) const;
+
+  const std::vector<SensitiveDataRule>& rules() const { return rules_; }
+
+ private:
+  struct Target {
+    size_t rule;
+    const Detector* detector;  // null for a custom pattern
+  };
+  Policy() = default;
+
+  std::vector<SensitiveDataRule> rules_;
+  std::vector<Target> targets_;  // by pattern id
+  std::shared_ptr<const PatternSet> patterns_;
+};
+
+// The rules of a new tenant: credit_card (mask, keep the last 4) and us_ssn (replace).
+std::vector<SensitiveDataRule> DefaultRules();
+// One rule per named built-in detector ("all" for every one): replace, except
+// credit_card which masks keeping the last 4.
+absl::StatusOr<std::vector<SensitiveDataRule>> RulesForDetectors(
+    const std::vector<std::string>& ids);
+
+std::string_view ActionName(RedactionAction action);
+
+}  // namespace convault::redact
