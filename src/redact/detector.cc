@@ -18,7 +18,12 @@ const std::vector<std::unique_ptr<Detector>>& BuiltinDetectors() {
     v->push_back(NewUsItinDetector());
     v->push_back(NewIbanDetector());
     v->push_back(NewEmailDetector());
+    v->push_back(NewPhoneDetector());
     v->push_back(NewIpv4Detector());
+    v->push_back(NewIpv6Detector());
+    v->push_back(NewUsPassportDetector());
+    v->push_back(NewDateOfBirthDetector());
+    v->push_back(NewApiKeyDetector());
     v->push_back(NewBankRoutingDetector());
     return v;
   }();

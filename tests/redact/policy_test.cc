@@ -55,6 +55,28 @@ TEST(Policy, EveryBuiltInDetectorFindsItsFormatsAndLeavesDecoysAlone) {
       {"999.1.1.1", "999.1.1.1"},
       {"routing number 021000021", "routing number [BANK_ROUTING]"},
       {"order 021000021", "order 021000021"},
+      {"call me at (415) 555-0123 tonight", "call me at [PHONE] tonight"},
+      {"my number is +44 20 7946 0958", "my number is [PHONE]"},
+      {"or 415.555.0123", "or [PHONE]"},
+      {"order #12345678", "order #12345678"},
+      {"total $1,299.99", "total $1,299.99"},
+      {"host 2001:db8::8a2e:370:7334 is up", "host [IPV6] is up"},
+      {"at 10:30:00 today", "at 10:30:00 today"},
+      {"passport number 123456789", "passport number [US_PASSPORT]"},
+      {"passport: A12345678", "passport: [US_PASSPORT]"},
+      {"invoice 123456789", "invoice 123456789"},
+      {"I was born on 03/14/1985", "I was born on [DATE_OF_BIRTH]"},
+      {"DOB March 14, 1985", "DOB [DATE_OF_BIRTH]"},
+      {"delivery on 03/14/2025", "delivery on 03/14/2025"},
+      {"dob 13/45/1985", "dob 13/45/1985"},
+      {"key AKIAIOSFODNN7EXAMPLE ok", "key [API_KEY] ok"},
+      {"Authorization: Bearer abcdefghijklmnopqrstuvwxyz123456", "Authorization: [API_KEY]"},
+      {"token "
+       "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_"
+       "XgL0n3I9PlFUP0THsR8U",
+       "token [API_KEY]"},
+      {"-----BEGIN RSA PRIVATE KEY-----MIIEow-----END RSA PRIVATE KEY----- done", "[API_KEY] done"},
+      {"version v1.2.3 on ubuntu", "version v1.2.3 on ubuntu"},
   };
   for (const Case& c : cases) EXPECT_EQ(Redacted(*p, c.in), c.out) << c.in;
 }

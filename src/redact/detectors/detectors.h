@@ -14,5 +14,10 @@ std::unique_ptr<Detector> NewIbanDetector();
 std::unique_ptr<Detector> NewEmailDetector();
 std::unique_ptr<Detector> NewIpv4Detector();
 std::unique_ptr<Detector> NewBankRoutingDetector();
+std::unique_ptr<Detector> NewPhoneDetector();
+std::unique_ptr<Detector> NewIpv6Detector();
+std::unique_ptr<Detector> NewUsPassportDetector();
+std::unique_ptr<Detector> NewDateOfBirthDetector();
+std::unique_ptr<Detector> NewApiKeyDetector();
 
 }  // namespace convault::redact
