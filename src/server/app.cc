@@ -119,6 +119,10 @@ absl::Status App::Serve() {
   keys_handler_ = std::make_unique<KeysHandler>(*store_, *key_store_, *kek_rotator_,
                                                 [this] { key_jobs_->Wake(); });
   keys_handler_->Register(router_);
+  auto defaults = redact::Policy::Compile(redact::DefaultRules());
+  if (!defaults.ok()) return defaults.status();
+  rules_handler_ = std::make_unique<SensitiveDataRulesHandler>(std::move(*defaults));
+  rules_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_);
   key_jobs_ =
       std::make_unique<KeyJobs>(*kek_rotator_, absl::Seconds(config_.keys.rewrap_interval_seconds));

@@ -10,6 +10,7 @@
 #include "api/handlers/health_handler.h"
 #include "api/handlers/keys_handler.h"
 #include "api/handlers/metrics_handler.h"
+#include "api/handlers/sensitive_data_rules_handler.h"
 #include "api/http_server.h"
 #include "api/router.h"
 #include "common/clock.h"
@@ -87,6 +88,7 @@ class App {
   std::unique_ptr<MetricsHandler> metrics_handler_;
   std::unique_ptr<ApiKeysHandler> api_keys_;
   std::unique_ptr<KeysHandler> keys_handler_;
+  std::unique_ptr<SensitiveDataRulesHandler> rules_handler_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
   bool shut_down_ = false;
