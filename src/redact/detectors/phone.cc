@@ -18,7 +18,7 @@ class Phone final : public Detector {
            "kept only when valid for that numbering plan.";
   }
   std::vector<std::string> patterns() const override {
-    return {R"(\+?\d[\d .\-]{5,16}\d)", R"(\(\d{2,4}\)[ .\-]?\d[\d .\-]{3,12}\d)"};
+    return {R"(\+?\d[\d .()\-]{5,18}\d)", R"(\(\d{2,4}\)[ .\-]?\d[\d .\-]{3,12}\d)"};
   }
   bool Accept(std::string_view text, size_t* start, size_t* end,
               const ScanContext& context) const override {
