@@ -264,6 +264,20 @@ absl::StatusOr<std::map<uint32_t, unsigned long>> Pkcs11KeyProvider::FindKeks(Se
   return out;
 }
 
+absl::StatusOr<unsigned long> Pkcs11KeyProvider::KekHandle(Session& session, uint32_t version) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = handles_.find(version); it != handles_.end()) return it->second;
+  }
+  auto keks = FindKeks(session);
+  if (!keks.ok()) return keks.status();
+  absl::MutexLock lock(&mu_);
+  handles_ = *keks;
+  auto it = handles_.find(version);
+  if (it == handles_.end()) return absl::NotFoundError(absl::StrCat("no KEK version ", version));
+  return it->second;
+}
+
 absl::StatusOr<std::vector<uint32_t>> Pkcs11KeyProvider::Versions() {
   CV_ASSIGN_OR_RETURN(auto session, Acquire());
   auto keks = FindKeks(*session);
@@ -271,6 +285,8 @@ absl::StatusOr<std::vector<uint32_t>> Pkcs11KeyProvider::Versions() {
   if (!keks.ok()) return keks.status();
   std::vector<uint32_t> out;
   for (const auto& [v, h] : *keks) out.push_back(v);
+  absl::MutexLock lock(&mu_);
+  handles_ = std::move(*keks);
   return out;
 }
 
@@ -307,11 +323,10 @@ absl::StatusOr<uint32_t> Pkcs11KeyProvider::CreateVersion() {
 absl::StatusOr<std::string> Pkcs11KeyProvider::Wrap(uint32_t version, const SecretBytes& key,
                                                     std::string_view context) {
   CV_ASSIGN_OR_RETURN(auto session, Acquire());
-  auto keks = FindKeks(*session);
-  if (!keks.ok() || keks->count(version) == 0) {
+  auto handle = KekHandle(*session, version);
+  if (!handle.ok()) {
     Release(std::move(session));
-    return keks.ok() ? absl::NotFoundError(absl::StrCat("no KEK version ", version))
-                     : keks.status();
+    return handle.status();
   }
   std::string header = Header(version);
   uint8_t iv[NonceSource::kNonceSize];
@@ -322,7 +337,7 @@ absl::StatusOr<std::string> Pkcs11KeyProvider::Wrap(uint32_t version, const Secr
   CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof(params)};
   std::string out(key.size() + 16, '\0');
   CK_ULONG out_len = out.size();
-  CK_RV rv = session->f()->C_EncryptInit(session->h(), &mech, keks->at(version));
+  CK_RV rv = session->f()->C_EncryptInit(session->h(), &mech, *handle);
   if (rv == CKR_OK) {
     rv = session->f()->C_Encrypt(
         session->h(), reinterpret_cast<CK_BYTE_PTR>(const_cast<char*>(key.Reveal().data())),
@@ -340,8 +355,8 @@ absl::StatusOr<SecretBytes> Pkcs11KeyProvider::Unwrap(uint32_t version, std::str
   auto id = EnvelopeKeyId(wrapped);
   if (!id.ok() || *id != version) return bad();
   CV_ASSIGN_OR_RETURN(auto session, Acquire());
-  auto keks = FindKeks(*session);
-  if (!keks.ok() || keks->count(version) == 0) {
+  auto handle = KekHandle(*session, version);
+  if (!handle.ok()) {
     Release(std::move(session));
     return bad();
   }
@@ -354,7 +369,7 @@ absl::StatusOr<SecretBytes> Pkcs11KeyProvider::Unwrap(uint32_t version, std::str
   CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof(params)};
   SecretBytes out(body.size());
   CK_ULONG out_len = body.size();
-  CK_RV rv = session->f()->C_DecryptInit(session->h(), &mech, keks->at(version));
+  CK_RV rv = session->f()->C_DecryptInit(session->h(), &mech, *handle);
   if (rv == CKR_OK) {
     rv = session->f()->C_Decrypt(session->h(), reinterpret_cast<CK_BYTE_PTR>(body.data()),
                                  body.size(), out.mutable_data(), &out_len);
@@ -377,6 +392,8 @@ absl::Status Pkcs11KeyProvider::DestroyVersion(uint32_t version) {
   } else {
     CK_RV rv = session->f()->C_DestroyObject(session->h(), keks->at(version));
     if (rv != CKR_OK) result = CkError(rv, "C_DestroyObject");
+    absl::MutexLock lock(&mu_);
+    handles_.erase(version);
   }
   Release(std::move(session));
   return result;

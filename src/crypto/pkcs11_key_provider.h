@@ -56,13 +56,18 @@ class Pkcs11KeyProvider final : public KeyProvider {
   class Session;
   absl::StatusOr<std::unique_ptr<Session>> Acquire();
   void Release(std::unique_ptr<Session> session);
-  // version -> object handle, from the token.
+  // version -> object handle, from the token (enumerates every object: slow).
   absl::StatusOr<std::map<uint32_t, unsigned long>> FindKeks(Session& session);
+  // The handle of one version: from the cache, or from FindKeks on a miss.
+  absl::StatusOr<unsigned long> KekHandle(Session& session, uint32_t version);
 
   std::shared_ptr<Module> module_;
   unsigned long slot_ = 0;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Session>> idle_ ABSL_GUARDED_BY(mu_);
+  // Handles of token objects stay valid until the object is destroyed, so
+  // wrap and unwrap need not enumerate the token each time.
+  std::map<uint32_t, unsigned long> handles_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault::crypto
