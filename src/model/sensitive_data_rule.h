@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+
 namespace convault {
 
 // What happens to a finding. Values are stored: never renumber.
@@ -21,8 +23,10 @@ inline constexpr uint32_t kAllActors = 1 | 2 | 4 | 8;
 // A sensitive-data rule (DATA-MODEL.md): a built-in detector or a custom
 // pattern, with its priority, scope and action.
 struct SensitiveDataRule {
-  std::string id;
+  std::string id;         // "rule_..."
+  std::string tenant_id;  // owner (empty for rules not stored, e.g. the CLI's)
   std::string name;
+  std::string description;
   bool enabled = true;
   int priority = 100;    // lower runs first and wins overlaps
   std::string detector;  // built-in detector id, or empty for a custom pattern
@@ -33,6 +37,15 @@ struct SensitiveDataRule {
   int keep_last = 0;
   uint32_t applies_to = kAllActors;
   std::vector<std::string> channel_ids;  // empty: every channel
+  absl::Time created_at;
+  absl::Time updated_at;
+};
+
+// A tenant's rules and the rule-set version, which increases on every change.
+// Version 0 (and no rules) means the tenant's rules were never initialized.
+struct SensitiveDataRuleSet {
+  int64_t version = 0;
+  std::vector<SensitiveDataRule> rules;  // by id
 };
 
 }  // namespace convault

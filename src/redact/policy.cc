@@ -90,10 +90,6 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
   for (size_t i = 0; i < rules.size(); ++i) {
     const SensitiveDataRule& r = rules[i];
     if (!r.enabled) continue;
-    if (r.action == RedactionAction::kTokenize) {
-      return absl::UnimplementedError(
-          absl::StrCat("rule ", r.id, ": tokenize is not available in this build yet"));
-    }
     if (r.mask_char.empty() || CountChars(r.mask_char) != 1) {
       return absl::InvalidArgumentError(
           absl::StrCat("rule ", r.id, ": mask_char must be one character"));
@@ -200,8 +196,15 @@ absl::StatusOr<RedactionResult> Policy::Redact(std::string_view text,
         break;
       }
       case RedactionAction::kRemove:
-      case RedactionAction::kTokenize:
         break;
+      case RedactionAction::kTokenize: {
+        std::string token = scope.tokens != nullptr ? scope.tokens->NewToken()
+                                                    : std::to_string(result.tokens.size() + 1);
+        absl::StrAppend(&result.text, "[TOKEN:", token, "]");
+        result.tokens.push_back(
+            {std::move(token), r.id, Sensitive<std::string>(std::string(span))});
+        break;
+      }
     }
     result.findings.push_back({r.id, detector, c.start, c.end, r.action});
     at = c.end;

@@ -6,17 +6,29 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/sensitive.h"
 #include "model/sensitive_data_rule.h"
 #include "redact/detector.h"
 #include "redact/pattern_set.h"
 
 namespace convault::redact {
 
+// Names the tokens that replace tokenized findings. The ingest pipeline mints
+// unguessable ids (a token says nothing about the value it stands for);
+// without a minter, tokens are numbered within the message ("1", "2", ...).
+class TokenMinter {
+ public:
+  virtual ~TokenMinter() = default;
+  // A fresh token id: [A-Za-z0-9_-], at most 64 bytes.
+  virtual std::string NewToken() = 0;
+};
+
 // Whose text this is and where it came from: selects the rules in scope.
 struct RedactionScope {
   ActorType actor = ActorType::kEndUser;
   std::string_view channel_id;
   std::string_view region = "US";
+  TokenMinter* tokens = nullptr;  // optional; see TokenMinter
 };
 
 // One finding, with byte offsets into the input (never the matched value).
@@ -28,9 +40,19 @@ struct Finding {
   RedactionAction action = RedactionAction::kReplace;
 };
 
+// A tokenized finding: the text holds "[TOKEN:<token>]" where the value was;
+// the caller seals `original` under the subject's key before anything is
+// stored (messaging/token_vault.h) and drops the plaintext.
+struct TokenizedValue {
+  std::string token;
+  std::string rule_id;
+  Sensitive<std::string> original;
+};
+
 struct RedactionResult {
   std::string text;
   std::vector<Finding> findings;
+  std::vector<TokenizedValue> tokens;  // one per tokenize finding, in text order
 };
 
 // An immutable, compiled rule set, shared by all threads (shared_ptr<const>).

@@ -119,9 +119,8 @@ absl::Status App::Serve() {
   keys_handler_ = std::make_unique<KeysHandler>(*store_, *key_store_, *kek_rotator_,
                                                 [this] { key_jobs_->Wake(); });
   keys_handler_->Register(router_);
-  auto defaults = redact::Policy::Compile(redact::DefaultRules());
-  if (!defaults.ok()) return defaults.status();
-  rules_handler_ = std::make_unique<SensitiveDataRulesHandler>(std::move(*defaults));
+  rules_ = std::make_unique<RuleService>(*store_, clock_, ids_);
+  rules_handler_ = std::make_unique<SensitiveDataRulesHandler>(*rules_);
   rules_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_);
   key_jobs_ =

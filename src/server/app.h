@@ -88,6 +88,7 @@ class App {
   std::unique_ptr<MetricsHandler> metrics_handler_;
   std::unique_ptr<ApiKeysHandler> api_keys_;
   std::unique_ptr<KeysHandler> keys_handler_;
+  std::unique_ptr<RuleService> rules_;
   std::unique_ptr<SensitiveDataRulesHandler> rules_handler_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;

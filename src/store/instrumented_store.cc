@@ -77,4 +77,25 @@ absl::StatusOr<int64_t> InstrumentedStore::DeleteIndexEntriesOfSubject(
                [&] { return base_.DeleteIndexEntriesOfSubject(tenant_id, subject_id); });
 }
 
+absl::StatusOr<SensitiveDataRuleSet> InstrumentedStore::GetRuleSet(std::string_view tenant_id) {
+  return Timed("get_rule_set", [&] { return base_.GetRuleSet(tenant_id); });
+}
+absl::StatusOr<int64_t> InstrumentedStore::GetRuleSetVersion(std::string_view tenant_id) {
+  return Timed("get_rule_set_version", [&] { return base_.GetRuleSetVersion(tenant_id); });
+}
+absl::Status InstrumentedStore::InitRuleSet(std::string_view tenant_id,
+                                            const std::vector<SensitiveDataRule>& rules) {
+  return Timed("init_rule_set", [&] { return base_.InitRuleSet(tenant_id, rules); });
+}
+absl::StatusOr<int64_t> InstrumentedStore::CreateRule(const SensitiveDataRule& rule) {
+  return Timed("create_rule", [&] { return base_.CreateRule(rule); });
+}
+absl::StatusOr<int64_t> InstrumentedStore::UpdateRule(const SensitiveDataRule& rule) {
+  return Timed("update_rule", [&] { return base_.UpdateRule(rule); });
+}
+absl::StatusOr<int64_t> InstrumentedStore::DeleteRule(std::string_view tenant_id,
+                                                      std::string_view rule_id) {
+  return Timed("delete_rule", [&] { return base_.DeleteRule(tenant_id, rule_id); });
+}
+
 }  // namespace convault

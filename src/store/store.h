@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "model/api_key.h"
 #include "model/blind_index_entry.h"
+#include "model/sensitive_data_rule.h"
 #include "model/tenant.h"
 
 namespace convault {
@@ -74,6 +75,23 @@ class Store {
   // Removes every entry of a subject (erasure); returns how many.
   virtual absl::StatusOr<int64_t> DeleteIndexEntriesOfSubject(std::string_view tenant_id,
                                                               std::string_view subject_id) = 0;
+
+  // Sensitive-data rules. Every change increases the tenant's rule-set version
+  // by one in the same transaction and returns the new version.
+  // The tenant's rules and version; version 0 and no rules when never initialized.
+  virtual absl::StatusOr<SensitiveDataRuleSet> GetRuleSet(std::string_view tenant_id) = 0;
+  // The version alone (cheap: callers poll it to refresh a compiled policy).
+  virtual absl::StatusOr<int64_t> GetRuleSetVersion(std::string_view tenant_id) = 0;
+  // Stores `rules` as version 1 when the tenant has no rule set yet; otherwise
+  // changes nothing (concurrent callers are safe). NotFound for a missing tenant.
+  virtual absl::Status InitRuleSet(std::string_view tenant_id,
+                                   const std::vector<SensitiveDataRule>& rules) = 0;
+  // NotFound (tenant), AlreadyExists (id taken).
+  virtual absl::StatusOr<int64_t> CreateRule(const SensitiveDataRule& rule) = 0;
+  // Replaces every field but id, tenant and created_at. NotFound (rule).
+  virtual absl::StatusOr<int64_t> UpdateRule(const SensitiveDataRule& rule) = 0;
+  virtual absl::StatusOr<int64_t> DeleteRule(std::string_view tenant_id,
+                                             std::string_view rule_id) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

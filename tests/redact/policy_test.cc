@@ -1,5 +1,7 @@
 #include "redact/policy.h"
 
+#include <sstream>
+
 #include "gtest/gtest.h"
 
 namespace convault::redact {
@@ -138,7 +140,43 @@ TEST(Policy, EveryActionAndMultiByteMasking) {
   r.replacement = "<hidden>";
   EXPECT_EQ(Redacted(**Policy::Compile({r}), "a secret1 b"), "a <hidden> b");
   r.action = RedactionAction::kTokenize;
-  EXPECT_FALSE(Policy::Compile({r}).ok());
+  EXPECT_EQ(Redacted(**Policy::Compile({r}), "a secret1 b secret2"), "a [TOKEN:1] b [TOKEN:2]");
+}
+
+class CountingMinter final : public TokenMinter {
+ public:
+  std::string NewToken() override { return "tok_" + std::to_string(++n_); }
+
+ private:
+  int n_ = 0;
+};
+
+TEST(Policy, TokenizeHandsBackTheOriginalsForSealing) {
+  SensitiveDataRule card;
+  card.id = "rule_card";
+  card.detector = "credit_card";
+  card.action = RedactionAction::kTokenize;
+  SensitiveDataRule email;
+  email.id = "rule_email";
+  email.detector = "email";
+  auto p = *Policy::Compile({card, email});
+  CountingMinter minter;
+  RedactionScope scope;
+  scope.tokens = &minter;
+  auto result = p->Redact("card 4111 1111 1111 1111, mail a@b.io, card 5500-0000-0000-0004", scope);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->text, "card [TOKEN:tok_1], mail [EMAIL], card [TOKEN:tok_2]");
+  ASSERT_EQ(result->tokens.size(), 2u);
+  EXPECT_EQ(result->tokens[0].token, "tok_1");
+  EXPECT_EQ(result->tokens[0].rule_id, "rule_card");
+  EXPECT_EQ(result->tokens[0].original.Reveal(), "4111 1111 1111 1111");
+  EXPECT_EQ(result->tokens[1].original.Reveal(), "5500-0000-0000-0004");
+  ASSERT_EQ(result->findings.size(), 3u);
+  EXPECT_EQ(result->findings[0].action, RedactionAction::kTokenize);
+  // Printing a tokenized value never shows the original.
+  std::ostringstream os;
+  os << result->tokens[0].original;
+  EXPECT_EQ(os.str(), "[REDACTED]");
 }
 
 TEST(Policy, SpansNeverSplitAUtf8Character) {

@@ -33,7 +33,7 @@ TEST(RulesJson, BadInputNamesTheRuleAndField) {
   for (const Case& c : std::vector<Case>{
            {"{", "not valid JSON"},
            {"{}", "must be a JSON array"},
-           {R"([1])", "rules[0].: must be an object"},
+           {R"([1])", "rules[0]: must be an object"},
            {R"([{"detector": "email", "colour": "red"}])", "rules[0].colour: unknown field"},
            {R"([{"detector": "email", "action": "shred"}])", "rules[0].action"},
            {R"([{"detector": "email", "priority": -1}])", "rules[0].priority"},

@@ -244,6 +244,116 @@ TEST_P(StoreConformance, IndexEntriesNeedAnExistingTenant) {
   EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
 }
 
+SensitiveDataRule MakeRule(const std::string& id, const std::string& tenant, absl::Time now) {
+  SensitiveDataRule r;
+  r.id = id;
+  r.tenant_id = tenant;
+  r.name = "rule " + id;
+  r.description = "a rule";
+  r.priority = 7;
+  r.pattern = "ORD-[0-9]{8}";
+  r.action = RedactionAction::kMask;
+  r.mask_char = "#";
+  r.keep_last = 2;
+  r.applies_to = 2 | 4;
+  r.channel_ids = {"ch_a", "ch_b"};
+  r.created_at = now;
+  r.updated_at = now;
+  return r;
+}
+
+TEST_P(StoreConformance, RuleSetIsUninitializedUntilSeeded) {
+  AddTenant("ten_a", "a");
+  auto set = store_->GetRuleSet("ten_a");
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->version, 0);
+  EXPECT_TRUE(set->rules.empty());
+  auto version = store_->GetRuleSetVersion("ten_a");
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, 0);
+}
+
+TEST_P(StoreConformance, InitRuleSetSeedsOnceAtVersionOne) {
+  AddTenant("ten_a", "a");
+  ASSERT_TRUE(store_->InitRuleSet("ten_a", {MakeRule("rule_1", "ten_a", clock_.Now())}).ok());
+  // A second seeding (another thread or process got there first) changes nothing.
+  ASSERT_TRUE(store_->InitRuleSet("ten_a", {MakeRule("rule_2", "ten_a", clock_.Now())}).ok());
+  auto set = store_->GetRuleSet("ten_a");
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->version, 1);
+  ASSERT_EQ(set->rules.size(), 1u);
+  EXPECT_EQ(set->rules[0].id, "rule_1");
+  EXPECT_TRUE(absl::IsNotFound(store_->InitRuleSet("ten_x", {})));
+}
+
+TEST_P(StoreConformance, RulesRoundTripEveryField) {
+  AddTenant("ten_a", "a");
+  SensitiveDataRule r = MakeRule("rule_1", "ten_a", clock_.Now());
+  r.detector = "";
+  r.replacement = "[ORDER]";
+  auto v = store_->CreateRule(r);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(*v, 1);
+  auto set = store_->GetRuleSet("ten_a");
+  ASSERT_TRUE(set.ok());
+  ASSERT_EQ(set->rules.size(), 1u);
+  const SensitiveDataRule& got = set->rules[0];
+  EXPECT_EQ(got.name, r.name);
+  EXPECT_EQ(got.description, r.description);
+  EXPECT_EQ(got.enabled, r.enabled);
+  EXPECT_EQ(got.priority, 7);
+  EXPECT_EQ(got.pattern, r.pattern);
+  EXPECT_EQ(got.action, RedactionAction::kMask);
+  EXPECT_EQ(got.replacement, "[ORDER]");
+  EXPECT_EQ(got.mask_char, "#");
+  EXPECT_EQ(got.keep_last, 2);
+  EXPECT_EQ(got.applies_to, 6u);
+  EXPECT_EQ(got.channel_ids, (std::vector<std::string>{"ch_a", "ch_b"}));
+  EXPECT_EQ(got.created_at, r.created_at);
+}
+
+TEST_P(StoreConformance, EveryRuleChangeIncreasesTheVersion) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  ASSERT_TRUE(store_->InitRuleSet("ten_a", {}).ok());
+  SensitiveDataRule r = MakeRule("rule_1", "ten_a", clock_.Now());
+  EXPECT_EQ(*store_->CreateRule(r), 2);
+  EXPECT_TRUE(absl::IsAlreadyExists(store_->CreateRule(r).status()));
+  r.enabled = false;
+  r.channel_ids.clear();
+  clock_.Advance(absl::Seconds(5));
+  r.updated_at = clock_.Now();
+  EXPECT_EQ(*store_->UpdateRule(r), 3);
+  auto set = store_->GetRuleSet("ten_a");
+  ASSERT_TRUE(set.ok());
+  EXPECT_FALSE(set->rules[0].enabled);
+  EXPECT_TRUE(set->rules[0].channel_ids.empty());
+  EXPECT_EQ(set->rules[0].updated_at, clock_.Now());
+  EXPECT_EQ(*store_->DeleteRule("ten_a", "rule_1"), 4);
+  EXPECT_TRUE(absl::IsNotFound(store_->DeleteRule("ten_a", "rule_1").status()));
+  EXPECT_EQ(*store_->GetRuleSetVersion("ten_a"), 4);
+  // A failed change leaves the version alone.
+  EXPECT_TRUE(absl::IsNotFound(store_->UpdateRule(r).status()));
+  EXPECT_EQ(*store_->GetRuleSetVersion("ten_a"), 4);
+  EXPECT_EQ(*store_->GetRuleSetVersion("ten_b"), 0);
+}
+
+TEST_P(StoreConformance, AnotherTenantsRuleIsNotFound) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  SensitiveDataRule r = MakeRule("rule_1", "ten_a", clock_.Now());
+  ASSERT_TRUE(store_->CreateRule(r).ok());
+  SensitiveDataRule foreign = r;
+  foreign.tenant_id = "ten_b";
+  foreign.name = "hijack";
+  EXPECT_TRUE(absl::IsNotFound(store_->UpdateRule(foreign).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->DeleteRule("ten_b", "rule_1").status()));
+  EXPECT_TRUE(store_->GetRuleSet("ten_b")->rules.empty());
+  EXPECT_EQ(store_->GetRuleSet("ten_a")->rules[0].name, "rule rule_1");
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->CreateRule(MakeRule("rule_2", "ten_x", clock_.Now())).status()));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"memory",

@@ -1,28 +1,33 @@
 #pragma once
 
-#include <memory>
-
 #include "api/router.h"
-#include "redact/policy.h"
+#include "messaging/rule_service.h"
 
 namespace convault {
 
-// /v1/sensitive-data-rules (role admin).
-//   GET  /detectors -> the built-in detectors with their descriptions
-//   POST /preview   -> {text, actor_type?, channel_id?} -> {text, findings}; stores nothing
-// Until rules are stored per tenant (issue 4), preview applies a new tenant's rules.
+// /v1/sensitive-data-rules (role admin):
+//   GET    /detectors -> the built-in detectors with their descriptions
+//   GET    /          -> {items: [rule], version}
+//   POST   /          -> 201 rule; a bad pattern -> 400 naming the field and the reason
+//   GET    /{id}, PATCH /{id} (fields to change), DELETE /{id} -> 204
+//   POST   /preview   -> {text, actor_type?, channel_id?} -> {text, findings, version};
+//                        the tenant's current rules; stores nothing
+// Every change increases the rule-set version (X-Rule-Set-Version on each answer).
 class SensitiveDataRulesHandler {
  public:
-  // REQUIRES: `defaults` compiled from redact::DefaultRules().
-  explicit SensitiveDataRulesHandler(std::shared_ptr<const redact::Policy> defaults)
-      : defaults_(std::move(defaults)) {}
+  explicit SensitiveDataRulesHandler(RuleService& rules) : rules_(rules) {}
   void Register(Router& router);
 
  private:
   absl::StatusOr<HttpResponse> Detectors(const RequestContext& ctx);
+  absl::StatusOr<HttpResponse> List(const RequestContext& ctx);
+  absl::StatusOr<HttpResponse> Create(const RequestContext& ctx);
+  absl::StatusOr<HttpResponse> Get(const RequestContext& ctx);
+  absl::StatusOr<HttpResponse> Patch(const RequestContext& ctx);
+  absl::StatusOr<HttpResponse> Delete(const RequestContext& ctx);
   absl::StatusOr<HttpResponse> Preview(const RequestContext& ctx);
 
-  std::shared_ptr<const redact::Policy> defaults_;
+  RuleService& rules_;
 };
 
 }  // namespace convault

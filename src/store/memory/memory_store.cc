@@ -1,5 +1,7 @@
 #include "store/memory/memory_store.h"
 
+#include <algorithm>
+
 #include "common/status.h"
 
 namespace convault {
@@ -170,6 +172,88 @@ absl::StatusOr<int64_t> MemoryStore::DeleteIndexEntriesOfSubject(std::string_vie
     }
   }
   return n;
+}
+
+absl::StatusOr<SensitiveDataRuleSet> MemoryStore::GetRuleSet(std::string_view tenant_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = rule_sets_.find(tenant_id);
+  if (it == rule_sets_.end()) return SensitiveDataRuleSet{};
+  return it->second;
+}
+
+absl::StatusOr<int64_t> MemoryStore::GetRuleSetVersion(std::string_view tenant_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = rule_sets_.find(tenant_id);
+  return it == rule_sets_.end() ? int64_t{0} : it->second.version;
+}
+
+absl::Status MemoryStore::InitRuleSet(std::string_view tenant_id,
+                                      const std::vector<SensitiveDataRule>& rules) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(tenant_id)) return absl::NotFoundError("tenant not found");
+  if (rule_sets_.contains(tenant_id)) return absl::OkStatus();
+  SensitiveDataRuleSet set{1, {}};
+  for (const SensitiveDataRule& r : rules) {
+    if (r.tenant_id != tenant_id) return absl::InvalidArgumentError("rule of another tenant");
+    for (const auto& existing : set.rules) {
+      if (existing.id == r.id) return absl::AlreadyExistsError("a rule with this id exists");
+    }
+    set.rules.push_back(r);
+  }
+  std::sort(set.rules.begin(), set.rules.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+  rule_sets_.emplace(std::string(tenant_id), std::move(set));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> MemoryStore::CreateRule(const SensitiveDataRule& rule) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(rule.tenant_id)) return absl::NotFoundError("tenant not found");
+  SensitiveDataRuleSet& set = rule_sets_[rule.tenant_id];
+  auto pos = std::lower_bound(set.rules.begin(), set.rules.end(), rule.id,
+                              [](const auto& r, const std::string& id) { return r.id < id; });
+  if (pos != set.rules.end() && pos->id == rule.id) {
+    if (set.version == 0) rule_sets_.erase(rule.tenant_id);
+    return absl::AlreadyExistsError("a rule with this id exists");
+  }
+  set.rules.insert(pos, rule);
+  return ++set.version;
+}
+
+absl::StatusOr<int64_t> MemoryStore::UpdateRule(const SensitiveDataRule& rule) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = rule_sets_.find(rule.tenant_id);
+  if (it != rule_sets_.end()) {
+    for (auto& r : it->second.rules) {
+      if (r.id != rule.id) continue;
+      absl::Time created = r.created_at;
+      r = rule;
+      r.created_at = created;
+      return ++it->second.version;
+    }
+  }
+  return absl::NotFoundError("rule not found");
+}
+
+absl::StatusOr<int64_t> MemoryStore::DeleteRule(std::string_view tenant_id,
+                                                std::string_view rule_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = rule_sets_.find(tenant_id);
+  if (it != rule_sets_.end()) {
+    auto& rules = it->second.rules;
+    for (auto r = rules.begin(); r != rules.end(); ++r) {
+      if (r->id != rule_id) continue;
+      rules.erase(r);
+      return ++it->second.version;
+    }
+  }
+  return absl::NotFoundError("rule not found");
 }
 
 void MemoryStore::Close() {

@@ -30,6 +30,13 @@ class MemoryStore final : public Store {
                                                                 uint64_t token, int limit) override;
   absl::StatusOr<int64_t> DeleteIndexEntriesOfSubject(std::string_view tenant_id,
                                                       std::string_view subject_id) override;
+  absl::StatusOr<SensitiveDataRuleSet> GetRuleSet(std::string_view tenant_id) override;
+  absl::StatusOr<int64_t> GetRuleSetVersion(std::string_view tenant_id) override;
+  absl::Status InitRuleSet(std::string_view tenant_id,
+                           const std::vector<SensitiveDataRule>& rules) override;
+  absl::StatusOr<int64_t> CreateRule(const SensitiveDataRule& rule) override;
+  absl::StatusOr<int64_t> UpdateRule(const SensitiveDataRule& rule) override;
+  absl::StatusOr<int64_t> DeleteRule(std::string_view tenant_id, std::string_view rule_id) override;
   void Close() override;
 
  private:
@@ -43,6 +50,7 @@ class MemoryStore final : public Store {
   std::map<std::tuple<std::string, std::string, uint64_t, std::string, std::string, std::string>,
            BlindIndexEntry>
       index_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, SensitiveDataRuleSet, std::less<>> rule_sets_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault

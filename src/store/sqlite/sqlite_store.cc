@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "common/time_format.h"
 #include "store/sqlite/migrator.h"
@@ -42,6 +44,80 @@ absl::Status InsertApiKey(Connection& c, const ApiKey& key) {
                          .Bind(6, ToStorageMicros(key.created_at))
                          .Run());
   if (c.Changes() == 0) return absl::NotFoundError("tenant not found");
+  return absl::OkStatus();
+}
+
+#define CV_RULE_COLUMNS                                                                           \
+  "id, tenant_id, name, description, enabled, priority, detector, pattern, action, replacement, " \
+  "mask_char, keep_last, applies_to, channel_ids, created_at, updated_at"
+
+SensitiveDataRule RuleFromRow(const Statement& s) {
+  SensitiveDataRule r;
+  r.id = s.Text(0);
+  r.tenant_id = s.Text(1);
+  r.name = s.Text(2);
+  r.description = s.Text(3);
+  r.enabled = s.Int(4) != 0;
+  r.priority = static_cast<int>(s.Int(5));
+  r.detector = s.Text(6);
+  r.pattern = s.Text(7);
+  r.action = static_cast<RedactionAction>(s.Int(8));
+  r.replacement = s.Text(9);
+  r.mask_char = s.Text(10);
+  r.keep_last = static_cast<int>(s.Int(11));
+  r.applies_to = static_cast<uint32_t>(s.Int(12));
+  std::string channels = s.Text(13);
+  if (!channels.empty()) r.channel_ids = absl::StrSplit(channels, ',');
+  r.created_at = FromStorageMicros(s.Int(14));
+  r.updated_at = FromStorageMicros(s.Int(15));
+  return r;
+}
+
+// Binds every column of CV_RULE_COLUMNS, in that order, from 1.
+Statement& BindRule(Statement& q, const SensitiveDataRule& r) {
+  return q.Bind(1, r.id)
+      .Bind(2, r.tenant_id)
+      .Bind(3, r.name)
+      .Bind(4, r.description)
+      .Bind(5, int64_t{r.enabled ? 1 : 0})
+      .Bind(6, int64_t{r.priority})
+      .Bind(7, r.detector)
+      .Bind(8, r.pattern)
+      .Bind(9, static_cast<int64_t>(r.action))
+      .Bind(10, r.replacement)
+      .Bind(11, r.mask_char)
+      .Bind(12, int64_t{r.keep_last})
+      .Bind(13, int64_t{r.applies_to})
+      .Bind(14, absl::StrJoin(r.channel_ids, ","))
+      .Bind(15, ToStorageMicros(r.created_at))
+      .Bind(16, ToStorageMicros(r.updated_at));
+}
+
+absl::Status InsertRule(Connection& c, const SensitiveDataRule& r) {
+  CV_SQL(q, c,
+         "INSERT INTO sensitive_data_rules (" CV_RULE_COLUMNS
+         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  return BindRule(*q, r).Run();
+}
+
+// Increases the tenant's rule-set version (creating it at 1) and returns it.
+absl::StatusOr<int64_t> BumpRuleSetVersion(Connection& c, std::string_view tenant_id) {
+  CV_SQL(q, c,
+         "INSERT INTO rule_sets (tenant_id, version) VALUES (?1, 1) "
+         "ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1 "
+         "RETURNING version");
+  CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
+  if (!row) return absl::InternalError("rule set version not returned");
+  int64_t version = q->Int(0);
+  q->Reset();
+  return version;
+}
+
+absl::Status TenantExists(Connection& c, std::string_view tenant_id) {
+  CV_SQL(q, c, "SELECT 1 FROM tenants WHERE id = ?");
+  CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
+  q->Reset();
+  if (!row) return absl::NotFoundError("tenant not found");
   return absl::OkStatus();
 }
 
@@ -251,6 +327,102 @@ absl::StatusOr<int64_t> SqliteStore::DeleteIndexEntriesOfSubject(std::string_vie
   });
   if (!s.ok()) return s;
   return deleted;
+}
+
+absl::StatusOr<SensitiveDataRuleSet> SqliteStore::GetRuleSet(std::string_view tenant_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<SensitiveDataRuleSet> {
+    // One read transaction: the version and the rules agree.
+    CV_RETURN_IF_ERROR(c.Exec("BEGIN"));
+    auto result = [&]() -> absl::StatusOr<SensitiveDataRuleSet> {
+      SensitiveDataRuleSet set;
+      CV_SQL(v, c, "SELECT version FROM rule_sets WHERE tenant_id = ?");
+      CV_ASSIGN_OR_RETURN(bool row, v->Bind(1, tenant_id).Step());
+      if (row) set.version = v->Int(0);
+      v->Reset();
+      CV_SQL(q, c,
+             "SELECT " CV_RULE_COLUMNS
+             " FROM sensitive_data_rules WHERE tenant_id = ? ORDER BY id");
+      q->Bind(1, tenant_id);
+      while (true) {
+        CV_ASSIGN_OR_RETURN(bool r, q->Step());
+        if (!r) break;
+        set.rules.push_back(RuleFromRow(*q));
+      }
+      q->Reset();
+      return set;
+    }();
+    absl::Status end = c.Exec("COMMIT");
+    if (!result.ok()) return result.status();
+    CV_RETURN_IF_ERROR(end);
+    return result;
+  });
+}
+
+absl::StatusOr<int64_t> SqliteStore::GetRuleSetVersion(std::string_view tenant_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<int64_t> {
+    CV_SQL(q, c, "SELECT version FROM rule_sets WHERE tenant_id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
+    return row ? q->Int(0) : int64_t{0};
+  });
+}
+
+absl::Status SqliteStore::InitRuleSet(std::string_view tenant_id,
+                                      const std::vector<SensitiveDataRule>& rules) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_RETURN_IF_ERROR(TenantExists(c, tenant_id));
+    CV_SQL(v, c, "SELECT 1 FROM rule_sets WHERE tenant_id = ?");
+    CV_ASSIGN_OR_RETURN(bool exists, v->Bind(1, tenant_id).Step());
+    v->Reset();
+    if (exists) return absl::OkStatus();
+    for (const SensitiveDataRule& r : rules) {
+      if (r.tenant_id != tenant_id) return absl::InvalidArgumentError("rule of another tenant");
+      CV_RETURN_IF_ERROR(Renamed(InsertRule(c, r), "a rule with this id exists"));
+    }
+    return BumpRuleSetVersion(c, tenant_id).status();
+  });
+}
+
+absl::StatusOr<int64_t> SqliteStore::CreateRule(const SensitiveDataRule& rule) {
+  int64_t version = 0;
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    CV_RETURN_IF_ERROR(TenantExists(c, rule.tenant_id));
+    CV_RETURN_IF_ERROR(Renamed(InsertRule(c, rule), "a rule with this id exists"));
+    CV_ASSIGN_OR_RETURN(version, BumpRuleSetVersion(c, rule.tenant_id));
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return version;
+}
+
+absl::StatusOr<int64_t> SqliteStore::UpdateRule(const SensitiveDataRule& rule) {
+  int64_t version = 0;
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c,
+           "UPDATE sensitive_data_rules SET name = ?3, description = ?4, enabled = ?5, "
+           "priority = ?6, detector = ?7, pattern = ?8, action = ?9, replacement = ?10, "
+           "mask_char = ?11, keep_last = ?12, applies_to = ?13, channel_ids = ?14, "
+           "updated_at = ?16 WHERE id = ?1 AND tenant_id = ?2 AND ?15 = ?15");
+    CV_RETURN_IF_ERROR(BindRule(*q, rule).Run());
+    if (c.Changes() == 0) return absl::NotFoundError("rule not found");
+    CV_ASSIGN_OR_RETURN(version, BumpRuleSetVersion(c, rule.tenant_id));
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return version;
+}
+
+absl::StatusOr<int64_t> SqliteStore::DeleteRule(std::string_view tenant_id,
+                                                std::string_view rule_id) {
+  int64_t version = 0;
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c, "DELETE FROM sensitive_data_rules WHERE tenant_id = ? AND id = ?");
+    CV_RETURN_IF_ERROR(q->Bind(1, tenant_id).Bind(2, rule_id).Run());
+    if (c.Changes() == 0) return absl::NotFoundError("rule not found");
+    CV_ASSIGN_OR_RETURN(version, BumpRuleSetVersion(c, tenant_id));
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return version;
 }
 
 }  // namespace convault

@@ -45,6 +45,13 @@ class SqliteStore final : public Store {
                                                                 uint64_t token, int limit) override;
   absl::StatusOr<int64_t> DeleteIndexEntriesOfSubject(std::string_view tenant_id,
                                                       std::string_view subject_id) override;
+  absl::StatusOr<SensitiveDataRuleSet> GetRuleSet(std::string_view tenant_id) override;
+  absl::StatusOr<int64_t> GetRuleSetVersion(std::string_view tenant_id) override;
+  absl::Status InitRuleSet(std::string_view tenant_id,
+                           const std::vector<SensitiveDataRule>& rules) override;
+  absl::StatusOr<int64_t> CreateRule(const SensitiveDataRule& rule) override;
+  absl::StatusOr<int64_t> UpdateRule(const SensitiveDataRule& rule) override;
+  absl::StatusOr<int64_t> DeleteRule(std::string_view tenant_id, std::string_view rule_id) override;
   void Close() override;
 
  private:
