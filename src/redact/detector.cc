@@ -45,8 +45,8 @@ bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra) {
   return end >= text.size() || !AlnumOr(text[end], extra);
 }
 
-bool ContextBefore(std::string_view text, size_t start,
-                   std::initializer_list<std::string_view> words) {
+int ContextDistance(std::string_view text, size_t start,
+                    std::initializer_list<std::string_view> words) {
   size_t from = start > 40 ? start - 40 : 0;
   char window[40];
   size_t n = start - from;
@@ -55,10 +55,29 @@ bool ContextBefore(std::string_view text, size_t start,
     window[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
   std::string_view w(window, n);
+  int best = -1;
+  auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
   for (std::string_view word : words) {
-    if (w.find(word) != std::string_view::npos) return true;
+    // The last occurrence that starts a word ("tel" is not in "completely").
+    size_t at = w.size();
+    while (at > 0) {
+      at = w.rfind(word, at - 1);
+      if (at == std::string_view::npos) break;
+      bool starts_word =
+          at > 0 ? !letter(w[at - 1]) : (from == 0 || !letter(text[from - 1] | 0x20));
+      if (starts_word) {
+        int distance = static_cast<int>(n - (at + word.size()));
+        if (best < 0 || distance < best) best = distance;
+        break;
+      }
+    }
   }
-  return false;
+  return best;
+}
+
+bool ContextBefore(std::string_view text, size_t start,
+                   std::initializer_list<std::string_view> words) {
+  return ContextDistance(text, start, words) >= 0;
 }
 
 }  // namespace convault::redact

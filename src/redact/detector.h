@@ -44,4 +44,10 @@ bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra = "
 bool ContextBefore(std::string_view text, size_t start,
                    std::initializer_list<std::string_view> words);
 
+// How far before `start` the nearest of `words` ends (in the same 40-byte
+// window), or -1: lets a detector yield to a nearer context word of another
+// type ("SSN 123-45-6789 and routing 021000021": the routing number is not an SSN).
+int ContextDistance(std::string_view text, size_t start,
+                    std::initializer_list<std::string_view> words);
+
 }  // namespace convault::redact

@@ -1,11 +1,31 @@
 // credit_card: 12-19 digits, optionally grouped with spaces or dashes; a
 // known network with its lengths, and Luhn.
+#include <algorithm>
+
 #include "redact/detectors/detectors.h"
 #include "redact/validators/digits.h"
 #include "redact/validators/payment_card.h"
 
 namespace convault::redact {
 namespace {
+
+bool UpperOrDigit(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// Whether the groups before `start` ("GB43 JBYT 3990 ...") begin an IBAN:
+// walk back over four-character groups of capitals and digits joined by `sep`
+// to one shaped like a country code and check digits.
+bool InsideIban(std::string_view text, size_t start, char sep) {
+  size_t pos = start;
+  for (int groups = 0; groups < 8 && pos >= 5 && text[pos - 1] == sep; ++groups) {
+    std::string_view g = text.substr(pos - 5, 4);
+    if (!std::all_of(g.begin(), g.end(), UpperOrDigit)) return false;
+    bool country = g[0] >= 'A' && g[0] <= 'Z' && g[1] >= 'A' && g[1] <= 'Z' && g[2] >= '0' &&
+                   g[2] <= '9' && g[3] >= '0' && g[3] <= '9';
+    if (country && (pos == 5 || !UpperOrDigit(text[pos - 6]))) return true;
+    pos -= 5;
+  }
+  return false;
+}
 
 class CreditCard final : public Detector {
  public:
@@ -19,6 +39,17 @@ class CreditCard final : public Detector {
   bool Accept(std::string_view text, size_t* start, size_t* end,
               const ScanContext&) const override {
     if (!BoundaryBefore(text, *start) || !BoundaryAfter(text, *end)) return false;
+    // A grouped number that continues with another group in the same style
+    // ("FR15 3005 3699 1052 0439 3787 161") is a longer number, not a card.
+    std::string_view span = text.substr(*start, *end - *start);
+    size_t sep_at = span.find_first_of(" -");
+    if (sep_at != std::string_view::npos) {
+      char sep = span[sep_at];
+      auto digit = [](char c) { return c >= '0' && c <= '9'; };
+      if (*start >= 2 && text[*start - 1] == sep && digit(text[*start - 2])) return false;
+      if (*end + 1 < text.size() && text[*end] == sep && digit(text[*end + 1])) return false;
+      if (InsideIban(text, *start, sep)) return false;
+    }
     std::string digits;
     return DigitsOf(text.substr(*start, *end - *start), &digits) && PaymentCardValid(digits);
   }

@@ -8,6 +8,11 @@
 namespace convault::redact {
 namespace {
 
+// Words that make a nearer nine-digit number something else.
+const std::initializer_list<std::string_view> kOtherNumberWords = {
+    "routing", "aba",   "rtn",    "transit",  "passport", "itin",
+    "account", "order", "ticket", "tracking", "invoice",  "zip"};
+
 class UsSsn final : public Detector {
  public:
   std::string_view id() const override { return "us_ssn"; }
@@ -25,8 +30,12 @@ class UsSsn final : public Detector {
     std::string_view span = text.substr(*start, *end - *start);
     std::string digits;
     if (!DigitsOf(span, &digits) || !UsSsnValid(digits)) return false;
-    return span.size() == 11 ||
-           ContextBefore(text, *start, {"ssn", "social security", "soc sec", "ss#", "ss #"});
+    if (span.size() == 11) return true;
+    // Nine bare digits: an SSN word must be the nearest context word.
+    int ssn = ContextDistance(text, *start, {"ssn", "social security", "soc sec", "ss#", "ss #"});
+    if (ssn < 0) return false;
+    int other = ContextDistance(text, *start, kOtherNumberWords);
+    return other < 0 || ssn < other;
   }
 };
 
