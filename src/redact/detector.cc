@@ -45,39 +45,49 @@ bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra) {
   return end >= text.size() || !AlnumOr(text[end], extra);
 }
 
-int ContextDistance(std::string_view text, size_t start,
+int ContextDistance(const ScanInput& in, size_t start,
                     std::initializer_list<std::string_view> words) {
-  size_t from = start > 40 ? start - 40 : 0;
-  char window[40];
-  size_t n = start - from;
-  for (size_t i = 0; i < n; ++i) {
-    char c = text[from + i];
-    window[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  ScanInput::ContextWindow& w = in.window;
+  if (w.position != start) {
+    size_t from = start > 40 ? start - 40 : 0;
+    w.position = start;
+    w.size = start - from;
+    w.letters = 0;
+    w.letter_before = from > 0 && IsLetter(in.text[from - 1]);
+    for (size_t i = 0; i < w.size; ++i) {
+      char c = in.text[from + i];
+      if (IsUpper(c)) c = static_cast<char>(c - 'A' + 'a');
+      if (IsLower(c)) w.letters |= 1u << (c - 'a');
+      w.bytes[i] = c;
+    }
   }
-  std::string_view w(window, n);
   int best = -1;
-  auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
   for (std::string_view word : words) {
+    if (word.size() > w.size) continue;
+    uint32_t needed = 0;
+    for (char c : word) needed |= IsLower(c) ? 1u << (c - 'a') : 0;
+    if ((needed & ~w.letters) != 0) continue;  // a letter of it is missing
     // The last occurrence that starts a word ("tel" is not in "completely").
-    size_t at = w.size();
-    while (at > 0) {
-      at = w.rfind(word, at - 1);
-      if (at == std::string_view::npos) break;
-      bool starts_word =
-          at > 0 ? !letter(w[at - 1]) : (from == 0 || !letter(text[from - 1] | 0x20));
-      if (starts_word) {
-        int distance = static_cast<int>(n - (at + word.size()));
-        if (best < 0 || distance < best) best = distance;
-        break;
-      }
+    for (size_t at = w.size - word.size() + 1; at-- > 0;) {
+      if (w.bytes[at] != word[0] || std::string_view(w.bytes + at, word.size()) != word) continue;
+      bool starts_word = at > 0 ? !IsLower(w.bytes[at - 1]) : !w.letter_before;
+      if (!starts_word) continue;
+      int distance = static_cast<int>(w.size - (at + word.size()));
+      if (best < 0 || distance < best) best = distance;
+      break;
     }
   }
   return best;
 }
 
-bool ContextBefore(std::string_view text, size_t start,
+const std::initializer_list<std::string_view> kNumberWords = {
+    "ssn",  "social security", "routing", "aba",    "rtn",    "transit",  "passport",
+    "itin", "taxpayer",        "account", "order",  "ticket", "tracking", "invoice",
+    "zip",  "phone",           "call",    "member", "case"};
+
+bool ContextBefore(const ScanInput& in, size_t start,
                    std::initializer_list<std::string_view> words) {
-  return ContextDistance(text, start, words) >= 0;
+  return ContextDistance(in, start, words) >= 0;
 }
 
 }  // namespace convault::redact

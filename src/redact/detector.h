@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "redact/scan_input.h"
+
 namespace convault::redact {
 
 // What a scan knows about the text it reads.
@@ -13,20 +15,27 @@ struct ScanContext {
   std::string_view region = "US";  // ISO country for numbers written without a country code
 };
 
-// A built-in detector: Vectorscan patterns propose candidate spans, and
-// Accept decides, using a validator where one exists (PRIVACY.md section 1).
-// Implementations are stateless and shared by all threads.
+// A byte span [start, end) of the input.
+struct Span {
+  size_t start;
+  size_t end;
+};
+
+// A built-in detector: proposes candidate spans from the single-pass scan of
+// the input (digit runs, '@', ':', credential prefixes; docs/decisions/0006)
+// and keeps those its validator accepts (PRIVACY.md section 1).
+// Implementations are stateless and shared by all threads; Find allocates
+// nothing but the spans it appends.
 class Detector {
  public:
   virtual ~Detector() = default;
   // Stable id: "credit_card", "us_ssn", ... (GET /v1/sensitive-data-rules/detectors).
   virtual std::string_view id() const = 0;
   virtual std::string_view description() const = 0;
-  // Candidate patterns (Vectorscan dialect, byte semantics).
-  virtual std::vector<std::string> patterns() const = 0;
-  // Whether text[*start, *end) is a finding; may narrow the span.
-  virtual bool Accept(std::string_view text, size_t* start, size_t* end,
-                      const ScanContext& context) const = 0;
+  // Appends this detector's findings in input.text to `out`. Overlapping
+  // findings are allowed (the policy keeps the longest).
+  virtual void Find(const ScanInput& input, const ScanContext& context,
+                    std::vector<Span>* out) const = 0;
 };
 
 // Every built-in detector, in a fixed order.
@@ -41,13 +50,18 @@ bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra = "
 
 // Whether one of `words` (lower case) appears in the 40 bytes before `start`,
 // compared case-insensitively: context for numbers that are ambiguous alone.
-bool ContextBefore(std::string_view text, size_t start,
+bool ContextBefore(const ScanInput& in, size_t start,
                    std::initializer_list<std::string_view> words);
 
 // How far before `start` the nearest of `words` ends (in the same 40-byte
 // window), or -1: lets a detector yield to a nearer context word of another
 // type ("SSN 123-45-6789 and routing 021000021": the routing number is not an SSN).
-int ContextDistance(std::string_view text, size_t start,
+int ContextDistance(const ScanInput& in, size_t start,
                     std::initializer_list<std::string_view> words);
+
+// The context words of the detectors of bare numbers (SSN, ITIN, passport,
+// routing) and of numbers that are none of them (account, order, ticket, ...):
+// a detector keeps a bare number only when its own word is the nearest.
+extern const std::initializer_list<std::string_view> kNumberWords;
 
 }  // namespace convault::redact

@@ -100,10 +100,8 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
         return absl::InvalidArgumentError(
             absl::StrCat("rule ", r.id, ": unknown detector \"", r.detector, "\""));
       }
-      for (const std::string& regex : d->patterns()) {
-        patterns.push_back({regex, static_cast<unsigned>(p->targets_.size()), false, true});
-        p->targets_.push_back({i, d});
-      }
+      p->builtin_targets_.push_back(p->targets_.size());
+      p->targets_.push_back({i, d});
     } else {
       absl::Status valid = ValidateCustomPattern(r.pattern);
       if (!valid.ok()) {
@@ -125,25 +123,43 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
 absl::StatusOr<RedactionResult> Policy::Redact(std::string_view text,
                                                const RedactionScope& scope) const {
   RedactionResult result;
-  if (patterns_ == nullptr || text.empty()) {
+  if (text.size() > UINT32_MAX) return absl::InvalidArgumentError("text over 4 GiB");
+  // Per-thread buffers, reused by every call on this thread.
+  thread_local ScanInput input;
+  thread_local std::vector<Span> spans;
+  thread_local std::vector<Candidate> accepted;
+  thread_local std::vector<Candidate> chosen;
+  accepted.clear();
+  auto in_scope = [&](const SensitiveDataRule& r) {
+    if ((r.applies_to & static_cast<uint32_t>(scope.actor)) == 0) return false;
+    return r.channel_ids.empty() || std::find(r.channel_ids.begin(), r.channel_ids.end(),
+                                              scope.channel_id) != r.channel_ids.end();
+  };
+  if (!builtin_targets_.empty() && !text.empty()) {
+    input.Reset(text);
+    if (!input.Empty()) {
+      ScanContext context{scope.region};
+      for (size_t target : builtin_targets_) {
+        const Target& t = targets_[target];
+        if (!in_scope(rules_[t.rule])) continue;
+        spans.clear();
+        t.detector->Find(input, context, &spans);
+        for (const Span& sp : spans) {
+          if (sp.start < sp.end) accepted.push_back({target, sp.start, sp.end});
+        }
+      }
+    }
+  }
+  if (patterns_ != nullptr && !text.empty()) {
+    absl::Status s = patterns_->Scan(text, [&](unsigned id, size_t start, size_t end) {
+      if (start < end && in_scope(rules_[targets_[id].rule])) accepted.push_back({id, start, end});
+    });
+    if (!s.ok()) return s;
+  }
+  if (accepted.empty()) {
     result.text = std::string(text);
     return result;
   }
-  ScanContext context{scope.region};
-  std::vector<Candidate> accepted;
-  absl::Status s = patterns_->Scan(text, [&](unsigned id, size_t start, size_t end) {
-    const Target& t = targets_[id];
-    const SensitiveDataRule& r = rules_[t.rule];
-    if ((r.applies_to & static_cast<uint32_t>(scope.actor)) == 0) return;
-    if (!r.channel_ids.empty() && std::find(r.channel_ids.begin(), r.channel_ids.end(),
-                                            scope.channel_id) == r.channel_ids.end()) {
-      return;
-    }
-    if (t.detector != nullptr && !t.detector->Accept(text, &start, &end, context)) return;
-    if (start >= end) return;
-    accepted.push_back({id, start, end});
-  });
-  if (!s.ok()) return s;
 
   // Priority, then the longer span, then the earlier start; keep what does not overlap.
   std::sort(accepted.begin(), accepted.end(), [&](const Candidate& a, const Candidate& b) {
@@ -151,9 +167,10 @@ absl::StatusOr<RedactionResult> Policy::Redact(std::string_view text,
     int pb = rules_[targets_[b.target].rule].priority;
     if (pa != pb) return pa < pb;
     if (a.end - a.start != b.end - b.start) return a.end - a.start > b.end - b.start;
-    return a.start < b.start;
+    if (a.start != b.start) return a.start < b.start;
+    return a.target < b.target;  // then the rule listed first
   });
-  std::vector<Candidate> chosen;
+  chosen.clear();
   for (Candidate c : accepted) {
     while (c.start > 0 && IsContinuation(text[c.start])) --c.start;
     while (c.end < text.size() && IsContinuation(text[c.end])) ++c.end;

@@ -77,7 +77,8 @@ class Policy {
   Policy() = default;
 
   std::vector<SensitiveDataRule> rules_;
-  std::vector<Target> targets_;  // by pattern id
+  std::vector<Target> targets_;          // custom patterns: by pattern id
+  std::vector<size_t> builtin_targets_;  // the targets with a detector
   std::shared_ptr<const PatternSet> patterns_;
 };
 

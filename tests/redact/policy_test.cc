@@ -221,13 +221,10 @@ TEST(Policy, BadRulesAreRefusedWithTheirId) {
   EXPECT_FALSE(RulesForDetectors({"credit_card", "nope"}).ok());
 }
 
-TEST(Detectors, EachHasAnIdADescriptionAndCompilablePatterns) {
+TEST(Detectors, EachHasAnIdAndADescription) {
   for (const auto& d : BuiltinDetectors()) {
     EXPECT_FALSE(d->id().empty());
     EXPECT_GT(d->description().size(), 20u) << d->id();
-    std::vector<Pattern> patterns;
-    for (const auto& regex : d->patterns()) patterns.push_back({regex, 1});
-    EXPECT_TRUE(PatternSet::Compile(patterns).ok()) << d->id();
   }
 }
 

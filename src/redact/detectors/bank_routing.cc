@@ -12,12 +12,16 @@ class BankRouting final : public Detector {
     return "US ABA routing numbers: nine digits with a Federal Reserve prefix and the 3-7-1 "
            "checksum, after a context word such as \"routing\", \"ABA\" or \"RTN\".";
   }
-  std::vector<std::string> patterns() const override { return {R"(\d{9})"}; }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext&) const override {
-    if (!BoundaryBefore(text, *start) || !BoundaryAfter(text, *end)) return false;
-    return AbaRoutingValid(text.substr(*start, 9)) &&
-           ContextBefore(text, *start, {"routing", "aba", "rtn", "transit"});
+  void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
+    for (const DigitRun& r : in.runs) {
+      if (r.size() != 9) continue;
+      if (!BoundaryBefore(in.text, r.start) || !BoundaryAfter(in.text, r.end)) continue;
+      if (!AbaRoutingValid(in.text.substr(r.start, 9))) continue;
+      int mine = ContextDistance(in, r.start, {"routing", "aba", "rtn", "transit"});
+      if (mine < 0) continue;
+      int other = ContextDistance(in, r.start, kNumberWords);
+      if (other < 0 || mine <= other) out->push_back({r.start, r.end});
+    }
   }
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "redact/detectors/detectors.h"
+#include "redact/detectors/numeric.h"
 #include "redact/validators/digits.h"
 #include "redact/validators/payment_card.h"
 
@@ -35,23 +36,37 @@ class CreditCard final : public Detector {
            "Maestro): 12-19 digits, grouped with spaces or dashes or not, checked against the "
            "network's prefixes and lengths and the Luhn checksum.";
   }
-  std::vector<std::string> patterns() const override { return {R"(\d(?:[ -]?\d){11,18})"}; }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext&) const override {
-    if (!BoundaryBefore(text, *start) || !BoundaryAfter(text, *end)) return false;
+  void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
+    const auto& runs = in.runs;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      if (!BoundaryBefore(in.text, runs[i].start)) continue;
+      size_t digits = 0;
+      for (size_t j = i; j < runs.size(); ++j) {
+        if (j > i && !JoinedBy(in, j - 1, " -")) break;
+        digits += runs[j].size();
+        if (digits > 19) break;
+        if (digits >= 12 && BoundaryAfter(in.text, runs[j].end) &&
+            Accept(in.text, runs[i].start, runs[j].end)) {
+          out->push_back({runs[i].start, runs[j].end});
+        }
+      }
+    }
+  }
+
+ private:
+  static bool Accept(std::string_view text, size_t start, size_t end) {
     // A grouped number that continues with another group in the same style
     // ("FR15 3005 3699 1052 0439 3787 161") is a longer number, not a card.
-    std::string_view span = text.substr(*start, *end - *start);
+    std::string_view span = text.substr(start, end - start);
     size_t sep_at = span.find_first_of(" -");
     if (sep_at != std::string_view::npos) {
       char sep = span[sep_at];
-      auto digit = [](char c) { return c >= '0' && c <= '9'; };
-      if (*start >= 2 && text[*start - 1] == sep && digit(text[*start - 2])) return false;
-      if (*end + 1 < text.size() && text[*end] == sep && digit(text[*end + 1])) return false;
-      if (InsideIban(text, *start, sep)) return false;
+      if (start >= 2 && text[start - 1] == sep && IsDigit(text[start - 2])) return false;
+      if (end + 1 < text.size() && text[end] == sep && IsDigit(text[end + 1])) return false;
+      if (InsideIban(text, start, sep)) return false;
     }
     std::string digits;
-    return DigitsOf(text.substr(*start, *end - *start), &digits) && PaymentCardValid(digits);
+    return DigitsOf(span, &digits) && PaymentCardValid(digits);
   }
 };
 

@@ -11,14 +11,43 @@ class Email final : public Detector {
     return "Email addresses: local part, '@', a domain with at least one dot and a top-level "
            "domain of letters.";
   }
-  std::vector<std::string> patterns() const override {
-    return {R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24})"};
+  void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
+    std::string_view t = in.text;
+    for (uint32_t at : in.at_signs) {
+      // The local part: as far back as its alphabet goes, not starting with '.'.
+      size_t start = at;
+      while (start > 0 && IsLocal(t[start - 1])) --start;
+      if (start == at || t[start] == '.') continue;
+      // The domain: labels of [A-Za-z0-9-] joined by single dots, ending with a
+      // dot and 2-24 letters where the word ends; the longest such end wins.
+      size_t best = 0;
+      size_t label_start = at + 1;
+      size_t i = at + 1;
+      bool letters_only = true;
+      while (true) {
+        char c = i < t.size() ? t[i] : '\0';
+        if (IsAlnum(c) || c == '-') {
+          letters_only = letters_only && IsLetter(c);
+          ++i;
+          continue;
+        }
+        size_t label = i - label_start;
+        if (label == 0) break;  // empty label
+        if (label_start > at + 1 && letters_only && label >= 2 && label <= 24 &&
+            BoundaryAfter(t, i, "-")) {
+          best = i;
+        }
+        if (c != '.') break;
+        label_start = ++i;
+        letters_only = true;
+      }
+      if (best != 0) out->push_back({start, best});
+    }
   }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext&) const override {
-    // Leftmost start already; the domain must end where the word ends.
-    return BoundaryAfter(text, *end, "-") && BoundaryBefore(text, *start, "._%+-") &&
-           text[*start] != '.';
+
+ private:
+  static bool IsLocal(char c) {
+    return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
   }
 };
 

@@ -13,17 +13,29 @@ class Iban final : public Detector {
     return "International Bank Account Numbers, compact (DE89370400440532013000) or in groups "
            "of four (GB82 WEST 1234 5698 7654 32); the country's length and the mod-97 check.";
   }
-  std::vector<std::string> patterns() const override {
-    return {R"([A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30})"};
-  }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext&) const override {
-    if (!BoundaryBefore(text, *start) || !BoundaryAfter(text, *end)) return false;
+  void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
+    std::string_view t = in.text;
     std::string compact;
-    for (char c : text.substr(*start, *end - *start)) {
-      if (c != ' ') compact.push_back(c);
+    for (const DigitRun& r : in.runs) {
+      // A country code and the check digits: [A-Z]{2}\d{2}.
+      if (r.size() < 2 || r.start < 2 || !IsUpper(t[r.start - 1]) || !IsUpper(t[r.start - 2])) {
+        continue;
+      }
+      size_t start = r.start - 2;
+      if (!BoundaryBefore(t, start)) continue;
+      compact.assign(t.substr(start, 4));
+      size_t at = r.start + 2;
+      size_t best = 0;
+      // Then 11 to 30 capitals or digits, each after an optional single space.
+      for (int items = 0; items < 30; ++items) {
+        size_t next = at < t.size() && t[at] == ' ' ? at + 1 : at;
+        if (next >= t.size() || !(IsUpper(t[next]) || IsDigit(t[next]))) break;
+        compact.push_back(t[next]);
+        at = next + 1;
+        if (items + 1 >= 11 && BoundaryAfter(t, at) && IbanValid(compact)) best = at;
+      }
+      if (best != 0) out->push_back({start, best});
     }
-    return IbanValid(compact);
   }
 };
 

@@ -1,6 +1,7 @@
 // ipv4: dotted quads with every octet at most 255, not part of a longer
 // dotted number (versions such as 1.2.3.4.5 are left alone).
 #include "redact/detectors/detectors.h"
+#include "redact/detectors/numeric.h"
 
 namespace convault::redact {
 namespace {
@@ -12,30 +13,35 @@ class Ipv4 final : public Detector {
     return "IPv4 addresses in dotted-quad form, every part 0-255, not inside a longer dotted "
            "number.";
   }
-  std::vector<std::string> patterns() const override {
-    return {R"(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})"};
-  }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext&) const override {
-    if (!BoundaryBefore(text, *start)) return false;
-    if (*start > 0 && text[*start - 1] == '.') return false;
-    if (!BoundaryAfter(text, *end)) return false;
-    if (*end + 1 < text.size() && text[*end] == '.' && text[*end + 1] >= '0' &&
-        text[*end + 1] <= '9') {
-      return false;
-    }
-    int part = 0, digits = 0;
-    for (char c : text.substr(*start, *end - *start)) {
-      if (c == '.') {
-        if (digits == 0 || part > 255) return false;
-        part = 0;
-        digits = 0;
-      } else {
-        part = part * 10 + (c - '0');
-        ++digits;
+  void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
+    const auto& runs = in.runs;
+    for (size_t i = 0; i + 3 < runs.size(); ++i) {
+      bool shaped = true;
+      for (size_t k = i; k < i + 4 && shaped; ++k) {
+        shaped = runs[k].size() <= 3 && (k == i + 3 || JoinedBy(in, k, "."));
+      }
+      if (shaped && Accept(in.text, runs[i].start, runs[i + 3].end)) {
+        out->push_back({runs[i].start, runs[i + 3].end});
       }
     }
-    return digits > 0 && part <= 255;
+  }
+
+ private:
+  static bool Accept(std::string_view text, size_t start, size_t end) {
+    if (!BoundaryBefore(text, start)) return false;
+    if (start > 0 && text[start - 1] == '.') return false;
+    if (!BoundaryAfter(text, end)) return false;
+    if (end + 1 < text.size() && text[end] == '.' && IsDigit(text[end + 1])) return false;
+    int part = 0;
+    for (char c : text.substr(start, end - start)) {
+      if (c == '.') {
+        if (part > 255) return false;
+        part = 0;
+      } else {
+        part = part * 10 + (c - '0');
+      }
+    }
+    return part <= 255;
   }
 };
 

@@ -11,10 +11,6 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-bool IsAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 const std::initializer_list<std::string_view> kPhoneWords = {
     "call",     "phone", "tel",     "mobile", "cell", "text",     "sms",
     "whatsapp", "reach", "contact", "fax",    "dial", "my number"};
@@ -27,11 +23,49 @@ class Phone final : public Detector {
            "((415) 555-0123, 415.555.0123), read with libphonenumber in the channel's region and "
            "kept only when valid for that numbering plan.";
   }
-  std::vector<std::string> patterns() const override {
-    return {R"(\+?\d[\d .()\-]{5,18}\d)", R"(\(\d{2,4}\)[ .\-]?\d[\d .\-]{3,12}\d)"};
+  void Find(const ScanInput& in, const ScanContext& context,
+            std::vector<Span>* out) const override {
+    const auto& runs = in.runs;
+    std::string_view t = in.text;
+    for (size_t j = 0; j < runs.size(); ++j) {
+      // The runs joined to run j by separators; the number starts at the first
+      // of them. A chain longer than a phone number is some other number.
+      size_t first = j;
+      while (first > 0 && Separators(t, runs[first - 1].end, runs[first].start)) --first;
+      size_t length = runs[j].end - runs[first].start;
+      if (length < 7 || length > 20) continue;
+      size_t end = runs[j].end;
+      size_t start = runs[first].start;
+      if (start > 0 && t[start - 1] == '+') {
+        size_t s = start - 1;
+        if (Accept(in, &s, &end, context)) out->push_back({s, end});
+        continue;
+      }
+      if (start > 0 && t[start - 1] == '(' && runs[first].size() >= 2 && runs[first].size() <= 4 &&
+          t[runs[first].end] == ')') {
+        size_t s = start - 1;  // "(415) 555-0123"
+        if (Accept(in, &s, &end, context)) {
+          out->push_back({s, end});
+          continue;
+        }
+      }
+      if (Accept(in, &start, &end, context)) out->push_back({start, end});
+    }
   }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext& context) const override {
+
+ private:
+  // Whether text[from, to) is 1-3 bytes of " .()-".
+  static bool Separators(std::string_view t, size_t from, size_t to) {
+    if (to <= from || to - from > 3) return false;
+    for (size_t k = from; k < to; ++k) {
+      char c = t[k];
+      if (c != ' ' && c != '.' && c != '(' && c != ')' && c != '-') return false;
+    }
+    return true;
+  }
+
+  static bool Accept(const ScanInput& in, size_t* start, size_t* end, const ScanContext& context) {
+    std::string_view text = in.text;
     if (!BoundaryBefore(text, *start, "+") || !BoundaryAfter(text, *end)) return false;
     // A leading '+' belongs to the number even when the match began after it.
     if (*start > 0 && text[*start - 1] == '+') --*start;
@@ -62,17 +96,60 @@ class Phone final : public Detector {
       using G = std::vector<int>;
       bool grouped = groups == G{3, 3, 4} || groups == G{1, 3, 3, 4} || groups == G{3, 7};
       bool bare = groups == G{10} || (groups == G{11} && span[0] == '1');
-      if (!grouped && !(bare && ContextBefore(text, *start, kPhoneWords))) return false;
+      if (!grouped && !(bare && ContextBefore(in, *start, kPhoneWords))) return false;
     } else if (digits < 7 || digits > 15) {
       return false;
     }
     const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
     PhoneNumber number;
-    if (util.Parse(std::string(span), std::string(context.region), &number) !=
-        PhoneNumberUtil::NO_PARSING_ERROR) {
+    // Building the number from its digits skips Parse, half of libphonenumber's
+    // cost; numbers it cannot place simply (a national part with a leading 0,
+    // other regions) go through Parse.
+    if (!Build(util, span, context.region, &number) &&
+        util.Parse(std::string(span), std::string(context.region), &number) !=
+            PhoneNumberUtil::NO_PARSING_ERROR) {
       return false;
     }
     return util.IsValidNumber(number);
+  }
+
+  // +<country code><national number>, or a North American number in the US or
+  // Canada: the country code and national number read straight from the digits.
+  static bool Build(const PhoneNumberUtil& util, std::string_view span, std::string_view region,
+                    PhoneNumber* number) {
+    char digits[16];
+    size_t n = 0;
+    for (char c : span) {
+      if (IsDigit(c)) {
+        if (n == sizeof digits) return false;
+        digits[n++] = c;
+      }
+    }
+    auto value = [&](size_t from, size_t to) {
+      uint64_t v = 0;
+      for (size_t k = from; k < to; ++k) v = v * 10 + static_cast<uint64_t>(digits[k] - '0');
+      return v;
+    };
+    if (span[0] != '+') {
+      if (region != "US" && region != "CA") return false;
+      if (n == 11 && digits[0] != '1') return false;
+      if (n != 10 && n != 11) return false;
+      number->set_country_code(1);
+      number->set_national_number(value(n - 10, n));
+      return true;
+    }
+    // Country codes are prefix-free: the first 1-3 digits naming a region.
+    for (size_t k = 1; k <= 3 && k < n; ++k) {
+      int code = static_cast<int>(value(0, k));
+      std::string name;
+      util.GetRegionCodeForCountryCode(code, &name);
+      if (name == "ZZ") continue;
+      if (digits[k] == '0') return false;  // national prefixes and leading zeros: Parse
+      number->set_country_code(code);
+      number->set_national_number(value(k, n));
+      return true;
+    }
+    return false;
   }
 };
 

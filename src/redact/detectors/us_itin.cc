@@ -1,5 +1,6 @@
 // us_itin: IRS individual taxpayer numbers, 9XX-GG-XXXX with the IRS group ranges.
 #include "redact/detectors/detectors.h"
+#include "redact/detectors/numeric.h"
 #include "redact/validators/digits.h"
 #include "redact/validators/us_ssn.h"
 
@@ -14,16 +15,26 @@ class UsItin final : public Detector {
            "with the group in 50-65, 70-88, 90-92 or 94-99; bare digits need a context word "
            "such as \"ITIN\" or \"taxpayer\".";
   }
-  std::vector<std::string> patterns() const override {
-    return {R"(9\d{2}-\d{2}-\d{4})", R"(9\d{2} \d{2} \d{4})", R"(9\d{8})"};
+  void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
+    for (size_t i = 0; i < in.runs.size(); ++i) {
+      const DigitRun& r = in.runs[i];
+      if (in.text[r.start] != '9') continue;
+      if (Shaped324(in, i, "- ")) {
+        if (Accept(in, r.start, in.runs[i + 2].end)) out->push_back({r.start, in.runs[i + 2].end});
+      } else if (r.size() == 9 && Accept(in, r.start, r.end)) {
+        out->push_back({r.start, r.end});
+      }
+    }
   }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext&) const override {
-    if (!BoundaryBefore(text, *start, "-") || !BoundaryAfter(text, *end, "-")) return false;
-    std::string_view span = text.substr(*start, *end - *start);
+
+ private:
+  static bool Accept(const ScanInput& in, size_t start, size_t end) {
+    std::string_view text = in.text;
+    if (!BoundaryBefore(text, start, "-") || !BoundaryAfter(text, end, "-")) return false;
+    std::string_view span = text.substr(start, end - start);
     std::string digits;
     if (!DigitsOf(span, &digits) || !UsItinValid(digits)) return false;
-    return span.size() == 11 || ContextBefore(text, *start, {"itin", "taxpayer", "tax id"});
+    return span.size() == 11 || ContextBefore(in, start, {"itin", "taxpayer", "tax id"});
   }
 };
 

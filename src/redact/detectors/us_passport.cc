@@ -11,12 +11,20 @@ class UsPassport final : public Detector {
     return "US passport numbers (9 digits, or a letter and 8 digits for next-generation "
            "books) within 40 bytes after the word \"passport\".";
   }
-  std::vector<std::string> patterns() const override { return {R"([A-Za-z]?\d{8,9})"}; }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext&) const override {
-    if (!BoundaryBefore(text, *start) || !BoundaryAfter(text, *end)) return false;
-    if (*end - *start != 9) return false;  // 9 digits, or a letter and 8 digits
-    return ContextBefore(text, *start, {"passport"});
+  void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
+    for (const DigitRun& r : in.runs) {
+      size_t start = r.start;
+      if (r.size() == 8 && start > 0 && IsLetter(in.text[start - 1])) {
+        --start;  // a letter and 8 digits
+      } else if (r.size() != 9) {
+        continue;
+      }
+      if (!BoundaryBefore(in.text, start) || !BoundaryAfter(in.text, r.end)) continue;
+      int mine = ContextDistance(in, start, {"passport"});
+      if (mine < 0) continue;
+      int other = ContextDistance(in, start, kNumberWords);
+      if (other < 0 || mine <= other) out->push_back({start, r.end});
+    }
   }
 };
 

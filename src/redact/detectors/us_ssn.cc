@@ -3,15 +3,11 @@
 #include "redact/validators/us_ssn.h"
 
 #include "redact/detectors/detectors.h"
+#include "redact/detectors/numeric.h"
 #include "redact/validators/digits.h"
 
 namespace convault::redact {
 namespace {
-
-// Words that make a nearer nine-digit number something else.
-const std::initializer_list<std::string_view> kOtherNumberWords = {
-    "routing", "aba",   "rtn",    "transit",  "passport", "itin",
-    "account", "order", "ticket", "tracking", "invoice",  "zip"};
 
 class UsSsn final : public Detector {
  public:
@@ -21,21 +17,30 @@ class UsSsn final : public Detector {
            "a context word such as \"SSN\" or \"social security\"; area, group and serial rules "
            "(no 000, 666 or 9xx area, no 00 group, no 0000 serial).";
   }
-  std::vector<std::string> patterns() const override {
-    return {R"(\d{3}-\d{2}-\d{4})", R"(\d{3} \d{2} \d{4})", R"(\d{9})"};
+  void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
+    for (size_t i = 0; i < in.runs.size(); ++i) {
+      const DigitRun& r = in.runs[i];
+      if (Shaped324(in, i, "- ")) {
+        if (Accept(in, r.start, in.runs[i + 2].end)) out->push_back({r.start, in.runs[i + 2].end});
+      } else if (r.size() == 9 && Accept(in, r.start, r.end)) {
+        out->push_back({r.start, r.end});
+      }
+    }
   }
-  bool Accept(std::string_view text, size_t* start, size_t* end,
-              const ScanContext&) const override {
-    if (!BoundaryBefore(text, *start, "-") || !BoundaryAfter(text, *end, "-")) return false;
-    std::string_view span = text.substr(*start, *end - *start);
+
+ private:
+  static bool Accept(const ScanInput& in, size_t start, size_t end) {
+    std::string_view text = in.text;
+    if (!BoundaryBefore(text, start, "-") || !BoundaryAfter(text, end, "-")) return false;
+    std::string_view span = text.substr(start, end - start);
     std::string digits;
     if (!DigitsOf(span, &digits) || !UsSsnValid(digits)) return false;
     if (span.size() == 11) return true;
     // Nine bare digits: an SSN word must be the nearest context word.
-    int ssn = ContextDistance(text, *start, {"ssn", "social security", "soc sec", "ss#", "ss #"});
+    int ssn = ContextDistance(in, start, {"ssn", "social security", "soc sec", "ss#", "ss #"});
     if (ssn < 0) return false;
-    int other = ContextDistance(text, *start, kOtherNumberWords);
-    return other < 0 || ssn < other;
+    int other = ContextDistance(in, start, kNumberWords);
+    return other < 0 || ssn <= other;
   }
 };
 

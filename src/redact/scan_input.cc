@@ -1,0 +1,109 @@
+#include "redact/scan_input.h"
+
+#include <array>
+#include <string_view>
+
+namespace convault::redact {
+namespace {
+
+enum : uint8_t { kNone = 0, kDigit, kAt, kColon, kCredential };
+
+// Bytes that can be part of something a built-in detector looks for. Credential
+// prefixes are keyed on a rare byte of each ('J' of "eyJ", '_' of "ghp_" and
+// "sk_live_", '-' of "xoxb-" and "-----BEGIN"), not on common letters.
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  t['@'] = kAt;
+  t[':'] = kColon;
+  for (char c : {'A', 'J', 'b', 'B', '_', '-'}) t[static_cast<uint8_t>(c)] = kCredential;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
+
+bool Has(const char* p, size_t n, size_t at, std::string_view s) {
+  return at <= n && n - at >= s.size() && std::string_view(p + at, s.size()) == s;
+}
+
+// Where a credential (the shapes of detectors/api_key.cc) begins around the
+// byte at `i`, or -1.
+long CredentialAround(const char* p, size_t n, size_t i) {
+  auto one_of = [](char c, std::string_view set) { return set.find(c) != std::string_view::npos; };
+  switch (p[i]) {
+    case 'A':  // AKIA..., ASIA...
+      return i + 4 <= n && (p[i + 1] == 'K' || p[i + 1] == 'S') && p[i + 2] == 'I' &&
+                     p[i + 3] == 'A'
+                 ? static_cast<long>(i)
+                 : -1;
+    case 'J':  // eyJ...
+      return i >= 2 && p[i - 2] == 'e' && p[i - 1] == 'y' ? static_cast<long>(i - 2) : -1;
+    case 'b':
+    case 'B': {  // bearer <token>
+      if (i + 7 > n || p[i + 6] != ' ') return -1;
+      for (size_t k = 1; k < 6; ++k) {
+        if ((p[i + k] | 0x20) != "bearer"[k]) return -1;
+      }
+      return static_cast<long>(i);
+    }
+    case '_':  // gh?_..., sk_live_..., rk_live_...
+      if (i >= 3 && p[i - 3] == 'g' && p[i - 2] == 'h' && one_of(p[i - 1], "pousr")) {
+        return static_cast<long>(i - 3);
+      }
+      if (i >= 2 && (p[i - 2] == 's' || p[i - 2] == 'r') && p[i - 1] == 'k' &&
+          Has(p, n, i, "_live_")) {
+        return static_cast<long>(i - 2);
+      }
+      return -1;
+    case '-':  // xox?-..., -----BEGIN
+      if (i >= 4 && p[i - 4] == 'x' && p[i - 3] == 'o' && p[i - 2] == 'x' &&
+          one_of(p[i - 1], "baprs")) {
+        return static_cast<long>(i - 4);
+      }
+      return Has(p, n, i, "-----BEGIN ") ? static_cast<long>(i) : -1;
+  }
+  return -1;
+}
+
+}  // namespace
+
+void ScanInput::Reset(std::string_view input) {
+  text = input;
+  runs.clear();
+  at_signs.clear();
+  colons.clear();
+  credential_starts.clear();
+  window.position = SIZE_MAX;
+  const char* p = input.data();
+  const size_t n = input.size();
+  for (size_t i = 0; i < n; ++i) {
+    while (i < n && kClasses[static_cast<uint8_t>(p[i])] == kNone) ++i;
+    if (i == n) break;
+    switch (kClasses[static_cast<uint8_t>(p[i])]) {
+      case kNone:
+        break;
+      case kDigit: {
+        size_t j = i + 1;
+        while (j < n && IsDigit(p[j])) ++j;
+        runs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
+        i = j - 1;
+        break;
+      }
+      case kAt:
+        at_signs.push_back(static_cast<uint32_t>(i));
+        break;
+      case kColon:
+        colons.push_back(static_cast<uint32_t>(i));
+        break;
+      case kCredential: {
+        long at = CredentialAround(p, n, i);
+        if (at >= 0) credential_starts.push_back(static_cast<uint32_t>(at));
+        if (p[i] == '-') {
+          while (i + 1 < n && p[i + 1] == '-') ++i;  // one look per run of dashes
+        }
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace convault::redact

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace convault::redact {
+
+// A maximal run of ASCII digits: text[start, end).
+struct DigitRun {
+  uint32_t start;
+  uint32_t end;
+  uint32_t size() const { return end - start; }
+};
+
+// What the built-in detectors look at, gathered in one pass over the bytes
+// (docs/decisions/0006): digit runs, '@' and ':' positions, and where a
+// credential prefix (AKIA, eyJ, bearer, ghp_, sk_live_, xoxb-, -----BEGIN, ...)
+// begins. A message without any of these cannot hold a built-in finding, and
+// most chat messages are like that. Reused per thread: Reset keeps capacity.
+struct ScanInput {
+  std::string_view text;
+  std::vector<DigitRun> runs;
+  std::vector<uint32_t> at_signs;
+  std::vector<uint32_t> colons;
+  std::vector<uint32_t> credential_starts;
+
+  // The 40 bytes before a position, lower-cased, and the letters in them:
+  // context-word lookups (detector.h ContextDistance) share it per position.
+  struct ContextWindow {
+    size_t position = SIZE_MAX;
+    size_t size = 0;
+    bool letter_before = false;  // the byte before the window is a letter
+    uint32_t letters = 0;        // bit c - 'a' for each letter present
+    char bytes[40];
+  };
+  mutable ContextWindow window;
+
+  // REQUIRES: text.size() < 2^32.
+  void Reset(std::string_view input);
+  bool Empty() const {
+    return runs.empty() && at_signs.empty() && colons.empty() && credential_starts.empty();
+  }
+};
+
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+inline bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+inline bool IsLetter(char c) { return IsUpper(c) || IsLower(c); }
+inline bool IsAlnum(char c) { return IsDigit(c) || IsLetter(c); }
+
+}  // namespace convault::redact
