@@ -32,6 +32,9 @@ class Detector {
   // Stable id: "credit_card", "us_ssn", ... (GET /v1/sensitive-data-rules/detectors).
   virtual std::string_view id() const = 0;
   virtual std::string_view description() const = 0;
+  // The ScanInput::k* bits this detector starts from; it is not called for
+  // a text without any of them.
+  virtual uint32_t needs() const = 0;
   // Appends this detector's findings in input.text to `out`. Overlapping
   // findings are allowed (the policy keeps the longest).
   virtual void Find(const ScanInput& input, const ScanContext& context,

@@ -123,6 +123,17 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
 absl::StatusOr<RedactionResult> Policy::Redact(std::string_view text,
                                                const RedactionScope& scope) const {
   RedactionResult result;
+  absl::Status s = RedactInto(text, scope, &result);
+  if (!s.ok()) return s;
+  return result;
+}
+
+absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& scope,
+                                RedactionResult* out) const {
+  RedactionResult& result = *out;
+  result.text.clear();
+  result.findings.clear();
+  result.tokens.clear();
   if (text.size() > UINT32_MAX) return absl::InvalidArgumentError("text over 4 GiB");
   // Per-thread buffers, reused by every call on this thread.
   thread_local ScanInput input;
@@ -137,11 +148,12 @@ absl::StatusOr<RedactionResult> Policy::Redact(std::string_view text,
   };
   if (!builtin_targets_.empty() && !text.empty()) {
     input.Reset(text);
-    if (!input.Empty()) {
+    uint32_t present = input.Present();
+    if (present != 0) {
       ScanContext context{scope.region};
       for (size_t target : builtin_targets_) {
         const Target& t = targets_[target];
-        if (!in_scope(rules_[t.rule])) continue;
+        if ((t.detector->needs() & present) == 0 || !in_scope(rules_[t.rule])) continue;
         spans.clear();
         t.detector->Find(input, context, &spans);
         for (const Span& sp : spans) {
@@ -157,8 +169,8 @@ absl::StatusOr<RedactionResult> Policy::Redact(std::string_view text,
     if (!s.ok()) return s;
   }
   if (accepted.empty()) {
-    result.text = std::string(text);
-    return result;
+    result.text.assign(text);
+    return absl::OkStatus();
   }
 
   // Priority, then the longer span, then the earlier start; keep what does not overlap.
@@ -227,7 +239,7 @@ absl::StatusOr<RedactionResult> Policy::Redact(std::string_view text,
     at = c.end;
   }
   result.text.append(text.substr(at));
-  return result;
+  return absl::OkStatus();
 }
 
 }  // namespace convault::redact

@@ -66,6 +66,10 @@ class Policy {
 
   // The masked text and the findings, for text written by scope.actor.
   absl::StatusOr<RedactionResult> Redact(std::string_view text, const RedactionScope& scope) const;
+  // The same into `out`, reusing its buffers: a worker that redacts message
+  // after message allocates nothing once its buffers have grown.
+  absl::Status RedactInto(std::string_view text, const RedactionScope& scope,
+                          RedactionResult* out) const;
 
   const std::vector<SensitiveDataRule>& rules() const { return rules_; }
 

@@ -3,6 +3,10 @@
 #include <array>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace convault::redact {
 namespace {
 
@@ -28,7 +32,12 @@ bool Has(const char* p, size_t n, size_t at, std::string_view s) {
 // Where a credential (the shapes of detectors/api_key.cc) begins around the
 // byte at `i`, or -1.
 long CredentialAround(const char* p, size_t n, size_t i) {
-  auto one_of = [](char c, std::string_view set) { return set.find(c) != std::string_view::npos; };
+  auto one_of = [](char c, std::string_view set) {
+    for (char s : set) {
+      if (c == s) return true;
+    }
+    return false;
+  };
   switch (p[i]) {
     case 'A':  // AKIA..., ASIA...
       return i + 4 <= n && (p[i + 1] == 'K' || p[i + 1] == 'S') && p[i + 2] == 'I' &&
@@ -64,6 +73,31 @@ long CredentialAround(const char* p, size_t n, size_t i) {
   return -1;
 }
 
+// The index of the first byte at or after `i` that kClasses marks, or n.
+// Sixteen bytes at a time with SSE2 (every x86-64 CPU has it).
+size_t NextInteresting(const char* p, size_t n, size_t i) {
+#if defined(__SSE2__)
+  const __m128i digit_base = _mm_set1_epi8(0x30), digit_span = _mm_set1_epi8(0x0A);  // 0-9 and ':'
+  const __m128i at_base = _mm_set1_epi8(0x40), at_span = _mm_set1_epi8(0x02);  // '@', 'A', 'B'
+  const __m128i j = _mm_set1_epi8('J'), underscore = _mm_set1_epi8('_');
+  const __m128i b = _mm_set1_epi8('b'), dash = _mm_set1_epi8('-');
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    __m128i d = _mm_sub_epi8(v, digit_base);
+    __m128i a = _mm_sub_epi8(v, at_base);
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, digit_span), d),
+                               _mm_cmpeq_epi8(_mm_min_epu8(a, at_span), a));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, j), _mm_cmpeq_epi8(v, underscore)));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, b), _mm_cmpeq_epi8(v, dash)));
+    int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    i += 16;
+  }
+#endif
+  while (i < n && kClasses[static_cast<uint8_t>(p[i])] == kNone) ++i;
+  return i;
+}
+
 }  // namespace
 
 void ScanInput::Reset(std::string_view input) {
@@ -76,7 +110,7 @@ void ScanInput::Reset(std::string_view input) {
   const char* p = input.data();
   const size_t n = input.size();
   for (size_t i = 0; i < n; ++i) {
-    while (i < n && kClasses[static_cast<uint8_t>(p[i])] == kNone) ++i;
+    i = NextInteresting(p, n, i);
     if (i == n) break;
     switch (kClasses[static_cast<uint8_t>(p[i])]) {
       case kNone:

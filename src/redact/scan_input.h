@@ -39,8 +39,11 @@ struct ScanInput {
 
   // REQUIRES: text.size() < 2^32.
   void Reset(std::string_view input);
-  bool Empty() const {
-    return runs.empty() && at_signs.empty() && colons.empty() && credential_starts.empty();
+  // Which kinds of start the text has (Detector::needs bits).
+  static constexpr uint32_t kDigits = 1, kAtSigns = 2, kColons = 4, kCredentials = 8;
+  uint32_t Present() const {
+    return (runs.empty() ? 0u : kDigits) | (at_signs.empty() ? 0u : kAtSigns) |
+           (colons.empty() ? 0u : kColons) | (credential_starts.empty() ? 0u : kCredentials);
   }
 };
 

@@ -14,6 +14,7 @@ class ApiKey final : public Detector {
            "Tokens (eyJ....eyJ....sig), bearer tokens, GitHub, Stripe and Slack tokens, and "
            "private key blocks (-----BEGIN ... PRIVATE KEY-----).";
   }
+  uint32_t needs() const override { return ScanInput::kCredentials; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     std::string_view t = in.text;
     for (uint32_t start : in.credential_starts) {

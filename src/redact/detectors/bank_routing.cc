@@ -12,6 +12,7 @@ class BankRouting final : public Detector {
     return "US ABA routing numbers: nine digits with a Federal Reserve prefix and the 3-7-1 "
            "checksum, after a context word such as \"routing\", \"ABA\" or \"RTN\".";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     for (const DigitRun& r : in.runs) {
       if (r.size() != 9) continue;

@@ -36,6 +36,7 @@ class CreditCard final : public Detector {
            "Maestro): 12-19 digits, grouped with spaces or dashes or not, checked against the "
            "network's prefixes and lengths and the Luhn checksum.";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     const auto& runs = in.runs;
     for (size_t i = 0; i < runs.size(); ++i) {
@@ -65,8 +66,15 @@ class CreditCard final : public Detector {
       if (end + 1 < text.size() && text[end] == sep && IsDigit(text[end + 1])) return false;
       if (InsideIban(text, start, sep)) return false;
     }
-    std::string digits;
-    return DigitsOf(span, &digits) && PaymentCardValid(digits);
+    char digits[19];
+    size_t n = 0;
+    for (char c : span) {
+      if (IsDigit(c)) {
+        if (n == sizeof digits) return false;
+        digits[n++] = c;
+      }
+    }
+    return PaymentCardValid(std::string_view(digits, n));
   }
 };
 

@@ -36,6 +36,7 @@ class DateOfBirth final : public Detector {
            "(March 14, 1985; 14 March 1985), only within 40 bytes after \"born\", \"DOB\", "
            "\"date of birth\" or \"birthday\".";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     const auto& runs = in.runs;
     std::string_view t = in.text;

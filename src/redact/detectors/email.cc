@@ -11,6 +11,7 @@ class Email final : public Detector {
     return "Email addresses: local part, '@', a domain with at least one dot and a top-level "
            "domain of letters.";
   }
+  uint32_t needs() const override { return ScanInput::kAtSigns; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     std::string_view t = in.text;
     for (uint32_t at : in.at_signs) {

@@ -13,6 +13,7 @@ class Iban final : public Detector {
     return "International Bank Account Numbers, compact (DE89370400440532013000) or in groups "
            "of four (GB82 WEST 1234 5698 7654 32); the country's length and the mod-97 check.";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     std::string_view t = in.text;
     std::string compact;

@@ -13,6 +13,7 @@ class Ipv4 final : public Detector {
     return "IPv4 addresses in dotted-quad form, every part 0-255, not inside a longer dotted "
            "number.";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     const auto& runs = in.runs;
     for (size_t i = 0; i + 3 < runs.size(); ++i) {

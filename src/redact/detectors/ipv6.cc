@@ -13,6 +13,7 @@ class Ipv6 final : public Detector {
     return "IPv6 addresses, full (2001:0db8:85a3:0000:0000:8a2e:0370:7334) or compressed "
            "(2001:db8::1, ::1), accepted when the system parser reads them.";
   }
+  uint32_t needs() const override { return ScanInput::kColons; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     std::string_view t = in.text;
     size_t done = 0;  // end of the last region looked at

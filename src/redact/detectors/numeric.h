@@ -11,7 +11,12 @@ namespace convault::redact {
 inline bool JoinedBy(const ScanInput& in, size_t i, std::string_view separators) {
   const DigitRun& a = in.runs[i];
   const DigitRun& b = in.runs[i + 1];
-  return b.start == a.end + 1 && separators.find(in.text[a.end]) != std::string_view::npos;
+  if (b.start != a.end + 1) return false;
+  char c = in.text[a.end];
+  for (char s : separators) {
+    if (c == s) return true;
+  }
+  return false;
 }
 
 // Runs i, i+1, i+2 shaped 3-2-4 and joined twice by the same separator, one of

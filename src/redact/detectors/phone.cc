@@ -11,6 +11,24 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
+// The lengths of the digit runs of a candidate (at most 16 are kept).
+struct Groups {
+  int count = 0;
+  int length[16] = {};
+  void Add() { ++count; }
+  void Grow() {
+    if (count <= 16) ++length[count - 1];
+  }
+  bool Is(std::initializer_list<int> want) const {
+    if (count != static_cast<int>(want.size())) return false;
+    int k = 0;
+    for (int w : want) {
+      if (length[k++] != w) return false;
+    }
+    return true;
+  }
+};
+
 const std::initializer_list<std::string_view> kPhoneWords = {
     "call",     "phone", "tel",     "mobile", "cell", "text",     "sms",
     "whatsapp", "reach", "contact", "fax",    "dial", "my number"};
@@ -23,6 +41,7 @@ class Phone final : public Detector {
            "((415) 555-0123, 415.555.0123), read with libphonenumber in the channel's region and "
            "kept only when valid for that numbering plan.";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext& context,
             std::vector<Span>* out) const override {
     const auto& runs = in.runs;
@@ -76,26 +95,25 @@ class Phone final : public Detector {
     // Cheap shape checks first: libphonenumber parses with ICU regexes and
     // costs tens of microseconds per candidate.
     int digits = 0, dots = 0;
-    std::vector<int> groups;  // lengths of the digit runs
+    Groups groups;  // lengths of the digit runs
     bool in_group = false;
     for (char c : span) {
       bool digit = c >= '0' && c <= '9';
       digits += digit ? 1 : 0;
       dots += c == '.' ? 1 : 0;
-      if (digit && !in_group) groups.push_back(0);
-      if (digit) ++groups.back();
+      if (digit && !in_group) groups.Add();
+      if (digit) groups.Grow();
       in_group = digit;
     }
-    if (dots == 3 && groups.size() == 4) return false;  // a dotted quad (IPv4)
+    if (dots == 3 && groups.count == 4) return false;  // a dotted quad (IPv4)
     if (span[0] == '+') {
       if (digits < 8 || digits > 15) return false;
     } else if (context.region == "US" || context.region == "CA") {
       // North American grouping: 3-3-4 (optionally after a 1), 3-7, or one run
       // of 10 digits (11 with a leading 1), which needs a word such as "call"
       // before it: bare runs are mostly order, ticket and account numbers.
-      using G = std::vector<int>;
-      bool grouped = groups == G{3, 3, 4} || groups == G{1, 3, 3, 4} || groups == G{3, 7};
-      bool bare = groups == G{10} || (groups == G{11} && span[0] == '1');
+      bool grouped = groups.Is({3, 3, 4}) || groups.Is({1, 3, 3, 4}) || groups.Is({3, 7});
+      bool bare = groups.Is({10}) || (groups.Is({11}) && span[0] == '1');
       if (!grouped && !(bare && ContextBefore(in, *start, kPhoneWords))) return false;
     } else if (digits < 7 || digits > 15) {
       return false;
@@ -110,7 +128,12 @@ class Phone final : public Detector {
             PhoneNumberUtil::NO_PARSING_ERROR) {
       return false;
     }
-    return util.IsValidNumber(number);
+    // Valid in the main country of its calling code (US for +1, GB for +44)
+    // answers most numbers with half the work of IsValidNumber, which first
+    // looks for the region and then validates there again.
+    std::string main_region;
+    util.GetRegionCodeForCountryCode(number.country_code(), &main_region);
+    return util.IsValidNumberForRegion(number, main_region) || util.IsValidNumber(number);
   }
 
   // +<country code><national number>, or a North American number in the US or

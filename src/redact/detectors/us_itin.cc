@@ -15,6 +15,7 @@ class UsItin final : public Detector {
            "with the group in 50-65, 70-88, 90-92 or 94-99; bare digits need a context word "
            "such as \"ITIN\" or \"taxpayer\".";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     for (size_t i = 0; i < in.runs.size(); ++i) {
       const DigitRun& r = in.runs[i];

@@ -11,6 +11,7 @@ class UsPassport final : public Detector {
     return "US passport numbers (9 digits, or a letter and 8 digits for next-generation "
            "books) within 40 bytes after the word \"passport\".";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     for (const DigitRun& r : in.runs) {
       size_t start = r.start;

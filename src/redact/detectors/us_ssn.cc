@@ -17,6 +17,7 @@ class UsSsn final : public Detector {
            "a context word such as \"SSN\" or \"social security\"; area, group and serial rules "
            "(no 000, 666 or 9xx area, no 00 group, no 0000 serial).";
   }
+  uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     for (size_t i = 0; i < in.runs.size(); ++i) {
       const DigitRun& r = in.runs[i];
