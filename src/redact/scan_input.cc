@@ -79,16 +79,24 @@ size_t NextInteresting(const char* p, size_t n, size_t i) {
 #if defined(__SSE2__)
   const __m128i digit_base = _mm_set1_epi8(0x30), digit_span = _mm_set1_epi8(0x0A);  // 0-9 and ':'
   const __m128i at_base = _mm_set1_epi8(0x40), at_span = _mm_set1_epi8(0x02);  // '@', 'A', 'B'
-  const __m128i j = _mm_set1_epi8('J'), underscore = _mm_set1_epi8('_');
-  const __m128i b = _mm_set1_epi8('b'), dash = _mm_set1_epi8('-');
-  while (i + 16 <= n) {
+  const __m128i j = _mm_set1_epi8('J'), underscore = _mm_set1_epi8('_'), dash = _mm_set1_epi8('-');
+  const __m128i lower = _mm_set1_epi8(0x20), b = _mm_set1_epi8('b'), e = _mm_set1_epi8('e'),
+                a = _mm_set1_epi8('a');
+  while (i + 18 <= n) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     __m128i d = _mm_sub_epi8(v, digit_base);
-    __m128i a = _mm_sub_epi8(v, at_base);
+    __m128i at = _mm_sub_epi8(v, at_base);
     __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, digit_span), d),
-                               _mm_cmpeq_epi8(_mm_min_epu8(a, at_span), a));
+                               _mm_cmpeq_epi8(_mm_min_epu8(at, at_span), at));
     hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, j), _mm_cmpeq_epi8(v, underscore)));
-    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, b), _mm_cmpeq_epi8(v, dash)));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, dash));
+    // 'b' or 'B' only where "bea" (any case) begins: "bearer" tokens.
+    __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 2));
+    __m128i bea = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(v, lower), b),
+                                _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(v1, lower), e),
+                                              _mm_cmpeq_epi8(_mm_or_si128(v2, lower), a)));
+    hit = _mm_or_si128(hit, bea);
     int mask = _mm_movemask_epi8(hit);
     if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
     i += 16;
