@@ -137,7 +137,98 @@ void JsonFields::RejectUnknown(std::initializer_list<std::string_view> known) {
 }
 
 void JsonFields::AddError(std::string field, std::string message) {
+  if (!prefix_.empty()) field = prefix_ + "." + field;
   errors_.push_back(FieldError{std::move(field), std::move(message)});
+}
+
+void JsonFields::Merge(const JsonFields& nested) {
+  errors_.insert(errors_.end(), nested.errors_.begin(), nested.errors_.end());
+}
+
+std::optional<bool> JsonFields::OptionalBool(std::string_view name) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) {
+    AddError(std::string(name), "must be true or false");
+    return std::nullopt;
+  }
+  return it->get<bool>();
+}
+
+std::optional<int64_t> JsonFields::OptionalInt(std::string_view name, int64_t min, int64_t max) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) return std::nullopt;
+  bool in_range = false;
+  int64_t v = 0;
+  if (it->is_number_unsigned()) {
+    uint64_t u = it->get<uint64_t>();
+    in_range = u <= static_cast<uint64_t>(max);
+    v = static_cast<int64_t>(u);
+  } else if (it->is_number_integer()) {
+    v = it->get<int64_t>();
+    in_range = true;
+  }
+  if (!in_range || v < min || v > max) {
+    AddError(std::string(name), absl::StrCat("must be an integer from ", min, " to ", max));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::vector<std::string>> JsonFields::OptionalStringList(std::string_view name,
+                                                                       size_t max_items,
+                                                                       size_t max_len) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) return std::nullopt;
+  std::string why = absl::StrCat("must be an array of at most ", max_items, " strings of 1 to ",
+                                 max_len, " bytes");
+  if (!it->is_array() || it->size() > max_items) {
+    AddError(std::string(name), why);
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const Json& item : *it) {
+    if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
+        item.get_ref<const std::string&>().size() > max_len ||
+        HasControlChars(item.get_ref<const std::string&>())) {
+      AddError(std::string(name), why);
+      return std::nullopt;
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::optional<std::map<std::string, std::string>> JsonFields::OptionalStringMap(
+    std::string_view name, size_t max_items, size_t max_key, size_t max_value) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) return std::nullopt;
+  std::string why = absl::StrCat("must be an object of at most ", max_items,
+                                 " string members (values up to ", max_value, " bytes)");
+  if (!it->is_object() || it->size() > max_items) {
+    AddError(std::string(name), why);
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> out;
+  for (auto m = it->begin(); m != it->end(); ++m) {
+    if (m.key().empty() || m.key().size() > max_key || HasControlChars(m.key()) ||
+        !m.value().is_string() || m.value().get_ref<const std::string&>().size() > max_value) {
+      AddError(std::string(name), why);
+      return std::nullopt;
+    }
+    out[m.key()] = m.value().get<std::string>();
+  }
+  return out;
+}
+
+const Json* JsonFields::OptionalObject(std::string_view name) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) return nullptr;
+  if (!it->is_object()) {
+    AddError(std::string(name), "must be an object");
+    return nullptr;
+  }
+  return &*it;
 }
 
 absl::Status JsonFields::Finish() const {

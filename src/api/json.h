@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ absl::StatusOr<Json> ParseJsonObject(const HttpRequest& request, const JsonLimit
 class JsonFields {
  public:
   explicit JsonFields(const Json& object) : object_(object) {}
+  // For a nested object: errors are named "<prefix>.<field>".
+  JsonFields(const Json& object, std::string prefix)
+      : object_(object), prefix_(std::move(prefix)) {}
+
+  bool Has(std::string_view name) const { return object_.contains(name); }
 
   // A string of min..max characters (bytes of UTF-8) without control characters.
   std::optional<std::string> RequiredString(std::string_view name, size_t min_len, size_t max_len);
@@ -44,6 +50,23 @@ class JsonFields {
   std::optional<std::vector<std::optional<std::string>>> RequiredStringArray(std::string_view name,
                                                                              size_t max_items,
                                                                              size_t max_len);
+  std::optional<bool> OptionalBool(std::string_view name);
+  // An integer within [min, max] (JSON floats and huge numbers are refused).
+  std::optional<int64_t> OptionalInt(std::string_view name, int64_t min, int64_t max);
+  // An array of at most max_items strings of 1..max_len bytes.
+  std::optional<std::vector<std::string>> OptionalStringList(std::string_view name,
+                                                             size_t max_items, size_t max_len);
+  // An object of at most max_items string members (keys 1..max_key, values
+  // 0..max_value bytes).
+  std::optional<std::map<std::string, std::string>> OptionalStringMap(std::string_view name,
+                                                                      size_t max_items,
+                                                                      size_t max_key,
+                                                                      size_t max_value);
+  // A nested object, or nullptr when absent or null (an error when not an object).
+  const Json* OptionalObject(std::string_view name);
+  // Takes the errors of a nested reader.
+  void Merge(const JsonFields& nested);
+
   // Records an error for any member not in `known`.
   void RejectUnknown(std::initializer_list<std::string_view> known);
   void AddError(std::string field, std::string message);
@@ -55,6 +78,7 @@ class JsonFields {
   std::optional<std::string> String(std::string_view name, bool required, size_t min_len,
                                     size_t max_len);
   const Json& object_;
+  std::string prefix_;
   std::vector<FieldError> errors_;
 };
 

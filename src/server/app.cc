@@ -122,6 +122,11 @@ absl::Status App::Serve() {
   rules_ = std::make_unique<RuleService>(*store_, clock_, ids_);
   rules_handler_ = std::make_unique<SensitiveDataRulesHandler>(*rules_);
   rules_handler_->Register(router_);
+  channels_ = std::make_unique<ChannelService>(*store_, *field_cipher_, clock_, ids_);
+  channels_handler_ = std::make_unique<ChannelsHandler>(*channels_);
+  channels_handler_->Register(router_);
+  settings_handler_ = std::make_unique<SettingsHandler>(*store_);
+  settings_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_);
   key_jobs_ =
       std::make_unique<KeyJobs>(*kek_rotator_, absl::Seconds(config_.keys.rewrap_interval_seconds));

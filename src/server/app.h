@@ -7,10 +7,12 @@
 #include "api/api_service.h"
 #include "api/auth.h"
 #include "api/handlers/api_keys_handler.h"
+#include "api/handlers/channels_handler.h"
 #include "api/handlers/health_handler.h"
 #include "api/handlers/keys_handler.h"
 #include "api/handlers/metrics_handler.h"
 #include "api/handlers/sensitive_data_rules_handler.h"
+#include "api/handlers/settings_handler.h"
 #include "api/http_server.h"
 #include "api/router.h"
 #include "common/clock.h"
@@ -90,6 +92,9 @@ class App {
   std::unique_ptr<KeysHandler> keys_handler_;
   std::unique_ptr<RuleService> rules_;
   std::unique_ptr<SensitiveDataRulesHandler> rules_handler_;
+  std::unique_ptr<ChannelService> channels_;
+  std::unique_ptr<ChannelsHandler> channels_handler_;
+  std::unique_ptr<SettingsHandler> settings_handler_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
   bool shut_down_ = false;

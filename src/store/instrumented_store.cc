@@ -98,4 +98,30 @@ absl::StatusOr<int64_t> InstrumentedStore::DeleteRule(std::string_view tenant_id
   return Timed("delete_rule", [&] { return base_.DeleteRule(tenant_id, rule_id); });
 }
 
+absl::StatusOr<TenantSettings> InstrumentedStore::GetSettings(std::string_view tenant_id) {
+  return Timed("get_settings", [&] { return base_.GetSettings(tenant_id); });
+}
+absl::Status InstrumentedStore::PutSettings(std::string_view tenant_id,
+                                            const TenantSettings& settings) {
+  return Timed("put_settings", [&] { return base_.PutSettings(tenant_id, settings); });
+}
+absl::Status InstrumentedStore::CreateChannel(const Channel& channel) {
+  return Timed("create_channel", [&] { return base_.CreateChannel(channel); });
+}
+absl::StatusOr<Channel> InstrumentedStore::GetChannel(std::string_view tenant_id,
+                                                      std::string_view channel_id) {
+  return Timed("get_channel", [&] { return base_.GetChannel(tenant_id, channel_id); });
+}
+absl::StatusOr<Page<Channel>> InstrumentedStore::ListChannels(std::string_view tenant_id,
+                                                              const ListOptions& options) {
+  return Timed("list_channels", [&] { return base_.ListChannels(tenant_id, options); });
+}
+absl::Status InstrumentedStore::UpdateChannel(const Channel& channel) {
+  return Timed("update_channel", [&] { return base_.UpdateChannel(channel); });
+}
+absl::Status InstrumentedStore::DeleteChannel(std::string_view tenant_id,
+                                              std::string_view channel_id) {
+  return Timed("delete_channel", [&] { return base_.DeleteChannel(tenant_id, channel_id); });
+}
+
 }  // namespace convault

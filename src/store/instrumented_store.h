@@ -37,6 +37,15 @@ class InstrumentedStore final : public Store {
   absl::StatusOr<int64_t> CreateRule(const SensitiveDataRule& rule) override;
   absl::StatusOr<int64_t> UpdateRule(const SensitiveDataRule& rule) override;
   absl::StatusOr<int64_t> DeleteRule(std::string_view tenant_id, std::string_view rule_id) override;
+  absl::StatusOr<TenantSettings> GetSettings(std::string_view tenant_id) override;
+  absl::Status PutSettings(std::string_view tenant_id, const TenantSettings& settings) override;
+  absl::Status CreateChannel(const Channel& channel) override;
+  absl::StatusOr<Channel> GetChannel(std::string_view tenant_id,
+                                     std::string_view channel_id) override;
+  absl::StatusOr<Page<Channel>> ListChannels(std::string_view tenant_id,
+                                             const ListOptions& options) override;
+  absl::Status UpdateChannel(const Channel& channel) override;
+  absl::Status DeleteChannel(std::string_view tenant_id, std::string_view channel_id) override;
   void Close() override { base_.Close(); }
 
  private:

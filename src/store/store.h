@@ -9,8 +9,10 @@
 #include "absl/status/statusor.h"
 #include "model/api_key.h"
 #include "model/blind_index_entry.h"
+#include "model/channel.h"
 #include "model/sensitive_data_rule.h"
 #include "model/tenant.h"
+#include "model/tenant_settings.h"
 
 namespace convault {
 
@@ -92,6 +94,21 @@ class Store {
   virtual absl::StatusOr<int64_t> UpdateRule(const SensitiveDataRule& rule) = 0;
   virtual absl::StatusOr<int64_t> DeleteRule(std::string_view tenant_id,
                                              std::string_view rule_id) = 0;
+
+  // Tenant settings; the defaults of TenantSettings until first put.
+  // NotFound for a missing tenant.
+  virtual absl::StatusOr<TenantSettings> GetSettings(std::string_view tenant_id) = 0;
+  virtual absl::Status PutSettings(std::string_view tenant_id, const TenantSettings& settings) = 0;
+
+  // Channels. NotFound (tenant) or AlreadyExists (id) on create.
+  virtual absl::Status CreateChannel(const Channel& channel) = 0;
+  virtual absl::StatusOr<Channel> GetChannel(std::string_view tenant_id,
+                                             std::string_view channel_id) = 0;
+  virtual absl::StatusOr<Page<Channel>> ListChannels(std::string_view tenant_id,
+                                                     const ListOptions& options) = 0;
+  // Replaces every field but id, tenant and created_at. NotFound.
+  virtual absl::Status UpdateChannel(const Channel& channel) = 0;
+  virtual absl::Status DeleteChannel(std::string_view tenant_id, std::string_view channel_id) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

@@ -354,6 +354,117 @@ TEST_P(StoreConformance, AnotherTenantsRuleIsNotFound) {
       absl::IsNotFound(store_->CreateRule(MakeRule("rule_2", "ten_x", clock_.Now())).status()));
 }
 
+Channel MakeChannel(const std::string& id, const std::string& tenant, absl::Time now) {
+  Channel c;
+  c.id = id;
+  c.tenant_id = tenant;
+  c.type = ChannelType::kByoc;
+  c.name = "support " + id;
+  c.address = "+14155550100";
+  c.region = "GB";
+  c.credentials_sealed = std::string("\x01\x02sealed\x00bytes", 14);
+  c.credential_names = {"signing_secret", "token"};
+  c.acknowledgment.enabled = true;
+  c.acknowledgment.text = "We keep a transcript of this chat.";
+  c.acknowledgment.locales = {{"fr", "Nous gardons une transcription."}};
+  c.acknowledgment.version = 3;
+  c.consent.required_level = "opted_in";
+  c.consent.opt_out_keywords = {"STOP", "ARRET"};
+  c.consent.replies = {{"opt_out", "You are unsubscribed."}};
+  c.session_inactivity_minutes = 15;
+  c.session_end_hours = 12;
+  c.retention_days = 90;
+  c.api_base_url = "http://127.0.0.1:9/api";
+  c.outbound_url = "http://127.0.0.1:9/out";
+  c.hipaa_attested = true;
+  c.enabled = false;
+  c.created_at = now;
+  c.updated_at = now;
+  return c;
+}
+
+TEST_P(StoreConformance, ChannelsRoundTripEveryField) {
+  AddTenant("ten_a", "a");
+  Channel c = MakeChannel("ch_1", "ten_a", clock_.Now());
+  ASSERT_TRUE(store_->CreateChannel(c).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(store_->CreateChannel(c)));
+  auto got = store_->GetChannel("ten_a", "ch_1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->type, ChannelType::kByoc);
+  EXPECT_EQ(got->name, c.name);
+  EXPECT_EQ(got->address, c.address);
+  EXPECT_EQ(got->region, "GB");
+  EXPECT_EQ(got->credentials_sealed, c.credentials_sealed);
+  EXPECT_EQ(got->credential_names, c.credential_names);
+  EXPECT_TRUE(got->acknowledgment.enabled);
+  EXPECT_EQ(got->acknowledgment.text, c.acknowledgment.text);
+  EXPECT_EQ(got->acknowledgment.locales, c.acknowledgment.locales);
+  EXPECT_EQ(got->acknowledgment.version, 3);
+  EXPECT_EQ(got->consent.required_level, "opted_in");
+  EXPECT_EQ(got->consent.opt_out_keywords, c.consent.opt_out_keywords);
+  EXPECT_EQ(got->consent.replies, c.consent.replies);
+  EXPECT_EQ(got->session_inactivity_minutes, 15);
+  EXPECT_EQ(got->session_end_hours, 12);
+  EXPECT_EQ(got->retention_days, 90);
+  EXPECT_EQ(got->api_base_url, c.api_base_url);
+  EXPECT_EQ(got->outbound_url, c.outbound_url);
+  EXPECT_TRUE(got->hipaa_attested);
+  EXPECT_FALSE(got->enabled);
+  EXPECT_EQ(got->created_at, c.created_at);
+  EXPECT_TRUE(absl::IsNotFound(store_->CreateChannel(MakeChannel("ch_2", "ten_x", clock_.Now()))));
+}
+
+TEST_P(StoreConformance, ChannelsUpdateListAndDeleteWithinATenant) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  for (const char* id : {"ch_1", "ch_2", "ch_3"}) {
+    ASSERT_TRUE(store_->CreateChannel(MakeChannel(id, "ten_a", clock_.Now())).ok());
+  }
+  ASSERT_TRUE(store_->CreateChannel(MakeChannel("ch_9", "ten_b", clock_.Now())).ok());
+  auto page = store_->ListChannels("ten_a", {2, ""});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 2u);
+  ASSERT_TRUE(page->next_cursor.has_value());
+  auto rest = store_->ListChannels("ten_a", {2, *page->next_cursor});
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(rest->items[0].id, "ch_3");
+  EXPECT_FALSE(rest->next_cursor.has_value());
+
+  Channel c = MakeChannel("ch_1", "ten_a", clock_.Now());
+  c.name = "renamed";
+  c.credentials_sealed.clear();
+  c.credential_names.clear();
+  ASSERT_TRUE(store_->UpdateChannel(c).ok());
+  EXPECT_EQ(store_->GetChannel("ten_a", "ch_1")->name, "renamed");
+  EXPECT_TRUE(store_->GetChannel("ten_a", "ch_1")->credential_names.empty());
+
+  Channel foreign = c;
+  foreign.tenant_id = "ten_b";
+  EXPECT_TRUE(absl::IsNotFound(store_->UpdateChannel(foreign)));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetChannel("ten_b", "ch_1").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->DeleteChannel("ten_b", "ch_1")));
+  ASSERT_TRUE(store_->DeleteChannel("ten_a", "ch_1").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetChannel("ten_a", "ch_1").status()));
+  EXPECT_EQ(store_->ListChannels("ten_b", {50, ""})->items.size(), 1u);
+}
+
+TEST_P(StoreConformance, SettingsDefaultUntilPut) {
+  AddTenant("ten_a", "a");
+  auto s = store_->GetSettings("ten_a");
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->hipaa_mode);
+  EXPECT_EQ(s->default_region, "US");
+  TenantSettings t{true, "GB", 30, 14};
+  ASSERT_TRUE(store_->PutSettings("ten_a", t).ok());
+  auto again = store_->GetSettings("ten_a");
+  EXPECT_TRUE(again->hipaa_mode);
+  EXPECT_EQ(again->default_region, "GB");
+  EXPECT_EQ(again->default_retention_days, 30);
+  EXPECT_EQ(again->erase_due_days, 14);
+  EXPECT_TRUE(absl::IsNotFound(store_->GetSettings("ten_x").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->PutSettings("ten_x", t)));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"memory",

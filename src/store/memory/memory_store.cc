@@ -256,6 +256,77 @@ absl::StatusOr<int64_t> MemoryStore::DeleteRule(std::string_view tenant_id,
   return absl::NotFoundError("rule not found");
 }
 
+absl::StatusOr<TenantSettings> MemoryStore::GetSettings(std::string_view tenant_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(tenant_id)) return absl::NotFoundError("tenant not found");
+  auto it = settings_.find(tenant_id);
+  return it == settings_.end() ? TenantSettings{} : it->second;
+}
+
+absl::Status MemoryStore::PutSettings(std::string_view tenant_id, const TenantSettings& settings) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(tenant_id)) return absl::NotFoundError("tenant not found");
+  settings_[std::string(tenant_id)] = settings;
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::CreateChannel(const Channel& channel) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(channel.tenant_id)) return absl::NotFoundError("tenant not found");
+  if (!channels_.emplace(std::make_pair(channel.tenant_id, channel.id), channel).second) {
+    return absl::AlreadyExistsError("a channel with this id exists");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Channel> MemoryStore::GetChannel(std::string_view tenant_id,
+                                                std::string_view channel_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = channels_.find({std::string(tenant_id), std::string(channel_id)});
+  if (it == channels_.end()) return absl::NotFoundError("channel not found");
+  return it->second;
+}
+
+absl::StatusOr<Page<Channel>> MemoryStore::ListChannels(std::string_view tenant_id,
+                                                        const ListOptions& options) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  Page<Channel> page;
+  for (auto it = channels_.upper_bound({std::string(tenant_id), options.after});
+       it != channels_.end() && it->first.first == tenant_id; ++it) {
+    if (page.items.size() == static_cast<size_t>(options.limit)) {
+      page.next_cursor = page.items.back().id;
+      break;
+    }
+    page.items.push_back(it->second);
+  }
+  return page;
+}
+
+absl::Status MemoryStore::UpdateChannel(const Channel& channel) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = channels_.find({channel.tenant_id, channel.id});
+  if (it == channels_.end()) return absl::NotFoundError("channel not found");
+  absl::Time created = it->second.created_at;
+  it->second = channel;
+  it->second.created_at = created;
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::DeleteChannel(std::string_view tenant_id, std::string_view channel_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (channels_.erase({std::string(tenant_id), std::string(channel_id)}) == 0) {
+    return absl::NotFoundError("channel not found");
+  }
+  return absl::OkStatus();
+}
+
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

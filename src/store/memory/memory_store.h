@@ -37,6 +37,15 @@ class MemoryStore final : public Store {
   absl::StatusOr<int64_t> CreateRule(const SensitiveDataRule& rule) override;
   absl::StatusOr<int64_t> UpdateRule(const SensitiveDataRule& rule) override;
   absl::StatusOr<int64_t> DeleteRule(std::string_view tenant_id, std::string_view rule_id) override;
+  absl::StatusOr<TenantSettings> GetSettings(std::string_view tenant_id) override;
+  absl::Status PutSettings(std::string_view tenant_id, const TenantSettings& settings) override;
+  absl::Status CreateChannel(const Channel& channel) override;
+  absl::StatusOr<Channel> GetChannel(std::string_view tenant_id,
+                                     std::string_view channel_id) override;
+  absl::StatusOr<Page<Channel>> ListChannels(std::string_view tenant_id,
+                                             const ListOptions& options) override;
+  absl::Status UpdateChannel(const Channel& channel) override;
+  absl::Status DeleteChannel(std::string_view tenant_id, std::string_view channel_id) override;
   void Close() override;
 
  private:
@@ -51,6 +60,8 @@ class MemoryStore final : public Store {
            BlindIndexEntry>
       index_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, SensitiveDataRuleSet, std::less<>> rule_sets_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, TenantSettings, std::less<>> settings_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, Channel> channels_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault

@@ -4,6 +4,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "common/time_format.h"
+#include "nlohmann/json.hpp"
 #include "store/sqlite/migrator.h"
 
 namespace convault {
@@ -119,6 +120,98 @@ absl::Status TenantExists(Connection& c, std::string_view tenant_id) {
   q->Reset();
   if (!row) return absl::NotFoundError("tenant not found");
   return absl::OkStatus();
+}
+
+// Channel settings kept as JSON text columns.
+std::string AcknowledgmentJson(const Acknowledgment& a) {
+  nlohmann::json j = {
+      {"enabled", a.enabled}, {"text", a.text}, {"locales", a.locales}, {"version", a.version}};
+  return j.dump();
+}
+
+Acknowledgment AcknowledgmentFromJson(const std::string& text) {
+  Acknowledgment a;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return a;
+  a.enabled = j.value("enabled", false);
+  a.text = j.value("text", "");
+  a.locales = j.value("locales", std::map<std::string, std::string>{});
+  a.version = j.value("version", 0);
+  return a;
+}
+
+std::string ConsentJson(const ChannelConsent& c) {
+  nlohmann::json j = {{"required_level", c.required_level},
+                      {"opt_out_keywords", c.opt_out_keywords},
+                      {"opt_in_keywords", c.opt_in_keywords},
+                      {"help_keywords", c.help_keywords},
+                      {"replies", c.replies}};
+  return j.dump();
+}
+
+ChannelConsent ConsentFromJson(const std::string& text) {
+  ChannelConsent c;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return c;
+  using Words = std::vector<std::string>;
+  c.required_level = j.value("required_level", c.required_level);
+  c.opt_out_keywords = j.value("opt_out_keywords", Words{});
+  c.opt_in_keywords = j.value("opt_in_keywords", Words{});
+  c.help_keywords = j.value("help_keywords", Words{});
+  c.replies = j.value("replies", std::map<std::string, std::string>{});
+  return c;
+}
+
+#define CV_CHANNEL_COLUMNS                                                                      \
+  "id, tenant_id, type, name, address, region, credentials, credential_names, acknowledgment, " \
+  "consent, session_inactivity_minutes, session_end_hours, retention_days, api_base_url, "      \
+  "outbound_url, hipaa_attested, enabled, created_at, updated_at"
+
+Channel ChannelFromRow(const Statement& s) {
+  Channel c;
+  c.id = s.Text(0);
+  c.tenant_id = s.Text(1);
+  c.type = static_cast<ChannelType>(s.Int(2));
+  c.name = s.Text(3);
+  c.address = s.Text(4);
+  c.region = s.Text(5);
+  c.credentials_sealed = s.Blob(6);
+  std::string names = s.Text(7);
+  if (!names.empty()) c.credential_names = absl::StrSplit(names, ',');
+  c.acknowledgment = AcknowledgmentFromJson(s.Text(8));
+  c.consent = ConsentFromJson(s.Text(9));
+  c.session_inactivity_minutes = static_cast<int>(s.Int(10));
+  c.session_end_hours = static_cast<int>(s.Int(11));
+  c.retention_days = static_cast<int>(s.Int(12));
+  c.api_base_url = s.Text(13);
+  c.outbound_url = s.Text(14);
+  c.hipaa_attested = s.Int(15) != 0;
+  c.enabled = s.Int(16) != 0;
+  c.created_at = FromStorageMicros(s.Int(17));
+  c.updated_at = FromStorageMicros(s.Int(18));
+  return c;
+}
+
+Statement& BindChannel(Statement& q, const Channel& c) {
+  return q.Bind(1, c.id)
+      .Bind(2, c.tenant_id)
+      .Bind(3, static_cast<int64_t>(c.type))
+      .Bind(4, c.name)
+      .Bind(5, c.address)
+      .Bind(6, c.region)
+      .BindBlob(7, c.credentials_sealed)
+      .Bind(8, absl::StrJoin(c.credential_names, ","))
+      .Bind(9, AcknowledgmentJson(c.acknowledgment))
+      .Bind(10, ConsentJson(c.consent))
+      .Bind(11, int64_t{c.session_inactivity_minutes})
+      .Bind(12, int64_t{c.session_end_hours})
+      .Bind(13, int64_t{c.retention_days})
+      .Bind(14, c.api_base_url)
+      .Bind(15, c.outbound_url)
+      .Bind(16, int64_t{c.hipaa_attested ? 1 : 0})
+      .Bind(17, int64_t{c.enabled ? 1 : 0})
+      .Bind(18, ToStorageMicros(c.created_at))
+      .Bind(19, ToStorageMicros(c.updated_at));
 }
 
 absl::Status Renamed(absl::Status s, std::string_view what) {
@@ -423,6 +516,107 @@ absl::StatusOr<int64_t> SqliteStore::DeleteRule(std::string_view tenant_id,
   });
   if (!written.ok()) return written;
   return version;
+}
+
+absl::StatusOr<TenantSettings> SqliteStore::GetSettings(std::string_view tenant_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<TenantSettings> {
+    CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");
+    CV_ASSIGN_OR_RETURN(bool exists, t->Bind(1, tenant_id).Step());
+    if (!exists) return absl::NotFoundError("tenant not found");
+    CV_SQL(q, c,
+           "SELECT hipaa_mode, default_region, default_retention_days, erase_due_days "
+           "FROM tenant_settings WHERE tenant_id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
+    TenantSettings settings;
+    if (row) {
+      settings.hipaa_mode = q->Int(0) != 0;
+      settings.default_region = q->Text(1);
+      settings.default_retention_days = static_cast<int>(q->Int(2));
+      settings.erase_due_days = static_cast<int>(q->Int(3));
+    }
+    return settings;
+  });
+}
+
+absl::Status SqliteStore::PutSettings(std::string_view tenant_id, const TenantSettings& settings) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_RETURN_IF_ERROR(TenantExists(c, tenant_id));
+    CV_SQL(q, c,
+           "INSERT INTO tenant_settings (tenant_id, hipaa_mode, default_region, "
+           "default_retention_days, erase_due_days) VALUES (?1, ?2, ?3, ?4, ?5) "
+           "ON CONFLICT (tenant_id) DO UPDATE SET hipaa_mode = ?2, default_region = ?3, "
+           "default_retention_days = ?4, erase_due_days = ?5");
+    return q->Bind(1, tenant_id)
+        .Bind(2, int64_t{settings.hipaa_mode ? 1 : 0})
+        .Bind(3, settings.default_region)
+        .Bind(4, int64_t{settings.default_retention_days})
+        .Bind(5, int64_t{settings.erase_due_days})
+        .Run();
+  });
+}
+
+absl::Status SqliteStore::CreateChannel(const Channel& channel) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_RETURN_IF_ERROR(TenantExists(c, channel.tenant_id));
+    CV_SQL(q, c,
+           "INSERT INTO channels (" CV_CHANNEL_COLUMNS
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    return Renamed(BindChannel(*q, channel).Run(), "a channel with this id exists");
+  });
+}
+
+absl::StatusOr<Channel> SqliteStore::GetChannel(std::string_view tenant_id,
+                                                std::string_view channel_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Channel> {
+    CV_SQL(q, c, "SELECT " CV_CHANNEL_COLUMNS " FROM channels WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, channel_id).Step());
+    if (!row) return absl::NotFoundError("channel not found");
+    return ChannelFromRow(*q);
+  });
+}
+
+absl::StatusOr<Page<Channel>> SqliteStore::ListChannels(std::string_view tenant_id,
+                                                        const ListOptions& options) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Page<Channel>> {
+    CV_SQL(q, c,
+           "SELECT " CV_CHANNEL_COLUMNS
+           " FROM channels WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+    q->Bind(1, tenant_id).Bind(2, options.after).Bind(3, int64_t{options.limit} + 1);
+    Page<Channel> page;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      page.items.push_back(ChannelFromRow(*q));
+    }
+    if (page.items.size() > static_cast<size_t>(options.limit)) {
+      page.items.pop_back();
+      page.next_cursor = page.items.back().id;
+    }
+    return page;
+  });
+}
+
+absl::Status SqliteStore::UpdateChannel(const Channel& channel) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c,
+           "UPDATE channels SET type = ?3, name = ?4, address = ?5, region = ?6, "
+           "credentials = ?7, credential_names = ?8, acknowledgment = ?9, consent = ?10, "
+           "session_inactivity_minutes = ?11, session_end_hours = ?12, retention_days = ?13, "
+           "api_base_url = ?14, outbound_url = ?15, hipaa_attested = ?16, enabled = ?17, "
+           "updated_at = ?19 WHERE id = ?1 AND tenant_id = ?2 AND ?18 = ?18");
+    CV_RETURN_IF_ERROR(BindChannel(*q, channel).Run());
+    if (c.Changes() == 0) return absl::NotFoundError("channel not found");
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteStore::DeleteChannel(std::string_view tenant_id, std::string_view channel_id) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c, "DELETE FROM channels WHERE tenant_id = ? AND id = ?");
+    CV_RETURN_IF_ERROR(q->Bind(1, tenant_id).Bind(2, channel_id).Run());
+    if (c.Changes() == 0) return absl::NotFoundError("channel not found");
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace convault
