@@ -240,7 +240,8 @@ TEST(SensitiveDataRulesApi, AnotherTenantsRulesAreInvisible) {
   ExpectProblem(Patch(c, "/v1/sensitive-data-rules/" + id, a, {{"enabled", false}}), 404,
                 "not_found");
   ExpectProblem(c.Send("DELETE", "/v1/sensitive-data-rules/" + id, a), 404, "not_found");
-  for (const auto& r : c.Get("/v1/sensitive-data-rules", a).Json()["items"]) {
+  auto a_rules = c.Get("/v1/sensitive-data-rules", a).Json();
+  for (const auto& r : a_rules["items"]) {
     EXPECT_NE(r["id"], id);
   }
   // A's preview does not use B's rule; B's does.
