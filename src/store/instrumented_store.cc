@@ -124,4 +124,45 @@ absl::Status InstrumentedStore::DeleteChannel(std::string_view tenant_id,
   return Timed("delete_channel", [&] { return base_.DeleteChannel(tenant_id, channel_id); });
 }
 
+absl::StatusOr<InboundCommit> InstrumentedStore::CommitInbound(const InboundWrite& write) {
+  return Timed("commit_inbound", [&] { return base_.CommitInbound(write); });
+}
+absl::StatusOr<std::optional<InboundRecord>> InstrumentedStore::FindInbound(
+    std::string_view tenant_id, std::string_view channel_id, std::string_view external_id) {
+  return Timed("find_inbound",
+               [&] { return base_.FindInbound(tenant_id, channel_id, external_id); });
+}
+absl::StatusOr<EndUser> InstrumentedStore::GetEndUser(std::string_view tenant_id,
+                                                      std::string_view end_user_id) {
+  return Timed("get_end_user", [&] { return base_.GetEndUser(tenant_id, end_user_id); });
+}
+absl::StatusOr<std::optional<Session>> InstrumentedStore::FindActiveSession(
+    std::string_view tenant_id, std::string_view channel_id, std::string_view end_user_id) {
+  return Timed("find_active_session",
+               [&] { return base_.FindActiveSession(tenant_id, channel_id, end_user_id); });
+}
+absl::StatusOr<Session> InstrumentedStore::GetSession(std::string_view tenant_id,
+                                                      std::string_view session_id) {
+  return Timed("get_session", [&] { return base_.GetSession(tenant_id, session_id); });
+}
+absl::StatusOr<Page<Session>> InstrumentedStore::ListSessions(std::string_view tenant_id,
+                                                              const SessionFilter& filter,
+                                                              const ListOptions& options) {
+  return Timed("list_sessions", [&] { return base_.ListSessions(tenant_id, filter, options); });
+}
+absl::StatusOr<std::vector<Entry>> InstrumentedStore::ListEntries(std::string_view tenant_id,
+                                                                  std::string_view session_id,
+                                                                  int64_t after_seq, int limit) {
+  return Timed("list_entries",
+               [&] { return base_.ListEntries(tenant_id, session_id, after_seq, limit); });
+}
+absl::StatusOr<std::vector<ContextEntry>> InstrumentedStore::ListContext(
+    std::string_view tenant_id, std::string_view session_id) {
+  return Timed("list_context", [&] { return base_.ListContext(tenant_id, session_id); });
+}
+absl::StatusOr<std::vector<Participant>> InstrumentedStore::ListParticipants(
+    std::string_view tenant_id, std::string_view session_id) {
+  return Timed("list_participants", [&] { return base_.ListParticipants(tenant_id, session_id); });
+}
+
 }  // namespace convault

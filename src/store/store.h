@@ -10,6 +10,7 @@
 #include "model/api_key.h"
 #include "model/blind_index_entry.h"
 #include "model/channel.h"
+#include "model/inbound.h"
 #include "model/sensitive_data_rule.h"
 #include "model/tenant.h"
 #include "model/tenant_settings.h"
@@ -109,6 +110,37 @@ class Store {
   // Replaces every field but id, tenant and created_at. NotFound.
   virtual absl::Status UpdateChannel(const Channel& channel) = 0;
   virtual absl::Status DeleteChannel(std::string_view tenant_id, std::string_view channel_id) = 0;
+
+  // Messaging. CommitInbound writes everything of one inbound message in one
+  // transaction: the idempotency record, the end user when new, the session
+  // when new (else its status and activity), the entries (seq assigned in
+  // order from the session's next_seq), context, participants, index entries
+  // and outbox rows. A message id already recorded answers the stored record
+  // with duplicate = true and writes nothing. Aborted when the caller's view is
+  // stale: another end user indexed under the same platform-key token in this
+  // channel, an active session created meanwhile, or the session ended.
+  virtual absl::StatusOr<InboundCommit> CommitInbound(const InboundWrite& write) = 0;
+  virtual absl::StatusOr<std::optional<InboundRecord>> FindInbound(
+      std::string_view tenant_id, std::string_view channel_id, std::string_view external_id) = 0;
+  virtual absl::StatusOr<EndUser> GetEndUser(std::string_view tenant_id,
+                                             std::string_view end_user_id) = 0;
+  // The session of (channel, end user) that is not ended, if any.
+  virtual absl::StatusOr<std::optional<Session>> FindActiveSession(
+      std::string_view tenant_id, std::string_view channel_id, std::string_view end_user_id) = 0;
+  virtual absl::StatusOr<Session> GetSession(std::string_view tenant_id,
+                                             std::string_view session_id) = 0;
+  // By id; every filter field that is set must match.
+  virtual absl::StatusOr<Page<Session>> ListSessions(std::string_view tenant_id,
+                                                     const SessionFilter& filter,
+                                                     const ListOptions& options) = 0;
+  // Entries with seq > after_seq, in seq order, at most `limit`.
+  virtual absl::StatusOr<std::vector<Entry>> ListEntries(std::string_view tenant_id,
+                                                         std::string_view session_id,
+                                                         int64_t after_seq, int limit) = 0;
+  virtual absl::StatusOr<std::vector<ContextEntry>> ListContext(std::string_view tenant_id,
+                                                                std::string_view session_id) = 0;
+  virtual absl::StatusOr<std::vector<Participant>> ListParticipants(
+      std::string_view tenant_id, std::string_view session_id) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

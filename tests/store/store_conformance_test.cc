@@ -465,6 +465,184 @@ TEST_P(StoreConformance, SettingsDefaultUntilPut) {
   EXPECT_TRUE(absl::IsNotFound(store_->PutSettings("ten_x", t)));
 }
 
+// One inbound message for conformance tests: a new end user and session when asked.
+InboundWrite MakeInbound(const std::string& tenant, const std::string& external_id,
+                         const std::string& end_user, bool new_end_user, const std::string& session,
+                         bool new_session, absl::Time now, int entries = 1) {
+  InboundWrite w;
+  w.record = {tenant, "ch_1", external_id, "ent_" + external_id, session, end_user, "", "[]"};
+  w.platform_key_index = "end_user.platform_key";
+  w.platform_key_token = 42;
+  if (new_end_user) {
+    EndUser u;
+    u.id = end_user;
+    u.tenant_id = tenant;
+    u.channel_id = "ch_1";
+    u.platform_key_sealed = "sealed-key-" + end_user;
+    u.created_at = now;
+    u.updated_at = now;
+    w.new_end_user = u;
+    w.index_entries.push_back(
+        {tenant, "end_user.platform_key", 42, "end_user", end_user, "platform_key", end_user});
+  }
+  if (new_session) {
+    Session s;
+    s.id = session;
+    s.tenant_id = tenant;
+    s.channel_id = "ch_1";
+    s.end_user_id = end_user;
+    s.status = SessionStatus::kWaiting;
+    s.started_at = now;
+    s.last_activity_at = now;
+    w.new_session = s;
+    Participant p;
+    p.id = "par_" + session;
+    p.tenant_id = tenant;
+    p.session_id = session;
+    p.display_name_sealed = "sealed-name";
+    p.joined_at = now;
+    w.participants.push_back(p);
+  }
+  w.session_status = SessionStatus::kWaiting;
+  w.activity_at = now;
+  for (int k = 0; k < entries; ++k) {
+    convault::Entry e;
+    e.id = "ent_" + external_id + (k == 0 ? "" : "_" + std::to_string(k));
+    e.tenant_id = tenant;
+    e.session_id = session;
+    e.end_user_id = end_user;
+    e.created_at = now;
+    e.message_sealed = "sealed-message";
+    e.external_id = k == 0 ? external_id : "";
+    e.actor = k == 0 ? ActorType::kEndUser : ActorType::kSystem;
+    e.redactions = R"({"credit_card":1})";
+    e.rule_set_version = 3;
+    w.entries.push_back(e);
+  }
+  return w;
+}
+
+TEST_P(StoreConformance, InboundCommitWritesEverythingOnceAndRepeatsAreDuplicates) {
+  AddTenant("ten_a", "a");
+  InboundWrite w = MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, clock_.Now(), 2);
+  ContextEntry ctx{"ctx_1", "ten_a", "ses_1", "sealed-k", "sealed-v"};
+  w.context.push_back(ctx);
+  w.outbox.push_back(
+      {"out_1", "ten_a", "ch_1", "ses_1", "ent_m1_1", 0, clock_.Now(), clock_.Now()});
+  w.mark_initial_response_sent = true;
+  w.record.acknowledgment_entry_id = "ent_m1_1";
+  auto c = store_->CommitInbound(w);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->duplicate);
+
+  auto session = store_->GetSession("ten_a", "ses_1");
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(session->next_seq, 3);
+  EXPECT_EQ(session->status, SessionStatus::kWaiting);
+  EXPECT_EQ(session->ended_at, absl::InfinitePast());
+  auto entries = store_->ListEntries("ten_a", "ses_1", 0, 100);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].seq, 1);
+  EXPECT_EQ((*entries)[0].external_id, "m1");
+  EXPECT_EQ((*entries)[0].message_sealed, "sealed-message");
+  EXPECT_EQ((*entries)[0].redactions, R"({"credit_card":1})");
+  EXPECT_EQ((*entries)[0].rule_set_version, 3);
+  EXPECT_EQ((*entries)[1].seq, 2);
+  EXPECT_EQ((*entries)[1].actor, ActorType::kSystem);
+  EXPECT_EQ(store_->ListEntries("ten_a", "ses_1", 1, 100)->size(), 1u);
+  auto user = store_->GetEndUser("ten_a", "eu_1");
+  ASSERT_TRUE(user.ok());
+  EXPECT_EQ(user->platform_key_sealed, "sealed-key-eu_1");
+  EXPECT_TRUE(user->has_initial_response_sent);
+  EXPECT_EQ(store_->ListContext("ten_a", "ses_1")->size(), 1u);
+  EXPECT_EQ(store_->ListParticipants("ten_a", "ses_1")->at(0).display_name_sealed, "sealed-name");
+  auto found = store_->FindIndexEntries("ten_a", "end_user.platform_key", 42, 10);
+  ASSERT_EQ(found->size(), 1u);
+  auto record = store_->FindInbound("ten_a", "ch_1", "m1");
+  ASSERT_TRUE(record.ok() && record->has_value());
+  EXPECT_EQ((*record)->acknowledgment_entry_id, "ent_m1_1");
+
+  // The same message id again: the first answer, nothing new.
+  InboundWrite again = MakeInbound("ten_a", "m1", "eu_9", true, "ses_9", true, clock_.Now());
+  auto repeat = store_->CommitInbound(again);
+  ASSERT_TRUE(repeat.ok()) << repeat.status();
+  EXPECT_TRUE(repeat->duplicate);
+  EXPECT_EQ(repeat->record.session_id, "ses_1");
+  EXPECT_EQ(repeat->record.end_user_id, "eu_1");
+  EXPECT_TRUE(absl::IsNotFound(store_->GetEndUser("ten_a", "eu_9").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetSession("ten_a", "ses_9").status()));
+
+  // The next message of the session continues the sequence.
+  InboundWrite m2 = MakeInbound("ten_a", "m2", "eu_1", false, "ses_1", false, clock_.Now());
+  m2.compared_end_users = {"eu_1"};
+  auto next = store_->CommitInbound(m2);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_FALSE(next->duplicate);
+  EXPECT_EQ(store_->ListEntries("ten_a", "ses_1", 2, 10)->at(0).seq, 3);
+  EXPECT_EQ(store_->GetSession("ten_a", "ses_1")->next_seq, 4);
+}
+
+TEST_P(StoreConformance, InboundCommitRefusesAStaleView) {
+  AddTenant("ten_a", "a");
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, clock_.Now()))
+          .ok());
+  // A concurrent first message created another end user for the same token.
+  InboundWrite twin = MakeInbound("ten_a", "m2", "eu_2", true, "ses_2", true, clock_.Now());
+  EXPECT_TRUE(absl::IsAborted(store_->CommitInbound(twin).status()));
+  twin.compared_end_users = {"eu_1"};  // compared and found different: fine
+  EXPECT_TRUE(store_->CommitInbound(twin).ok());
+  // A second open session for the same end user and channel.
+  InboundWrite second = MakeInbound("ten_a", "m3", "eu_1", false, "ses_3", true, clock_.Now());
+  second.compared_end_users = {"eu_1", "eu_2"};
+  EXPECT_TRUE(absl::IsAborted(store_->CommitInbound(second).status()));
+  // Messages to a session that does not exist.
+  InboundWrite lost = MakeInbound("ten_a", "m4", "eu_1", false, "ses_404", false, clock_.Now());
+  lost.compared_end_users = {"eu_1", "eu_2"};
+  EXPECT_TRUE(absl::IsAborted(store_->CommitInbound(lost).status()));
+  EXPECT_FALSE(store_->FindInbound("ten_a", "ch_1", "m3")->has_value());
+  EXPECT_FALSE(store_->FindInbound("ten_a", "ch_1", "m4")->has_value());
+}
+
+TEST_P(StoreConformance, SessionsListWithFiltersWithinATenant) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, clock_.Now()))
+          .ok());
+  clock_.Advance(absl::Hours(1));
+  InboundWrite w = MakeInbound("ten_a", "m2", "eu_2", true, "ses_2", true, clock_.Now());
+  w.compared_end_users = {"eu_1"};
+  ASSERT_TRUE(store_->CommitInbound(w).ok());
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_b", "m1", "eu_1", true, "ses_1", true, clock_.Now()))
+          .ok());
+  EXPECT_EQ(store_->ListSessions("ten_a", {}, {50, ""})->items.size(), 2u);
+  SessionFilter by_user;
+  by_user.end_user_id = "eu_2";
+  auto one = store_->ListSessions("ten_a", by_user, {50, ""});
+  ASSERT_EQ(one->items.size(), 1u);
+  EXPECT_EQ(one->items[0].id, "ses_2");
+  SessionFilter since;
+  since.since = clock_.Now();
+  EXPECT_EQ(store_->ListSessions("ten_a", since, {50, ""})->items.size(), 1u);
+  SessionFilter ended;
+  ended.status = SessionStatus::kEnded;
+  EXPECT_TRUE(store_->ListSessions("ten_a", ended, {50, ""})->items.empty());
+  auto paged = store_->ListSessions("ten_a", {}, {1, ""});
+  ASSERT_TRUE(paged->next_cursor.has_value());
+  // Another tenant's session and end user are not found.
+  EXPECT_EQ(store_->GetSession("ten_b", "ses_1")->tenant_id, "ten_b");
+  EXPECT_TRUE(absl::IsNotFound(store_->GetSession("ten_b", "ses_2").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetEndUser("ten_b", "eu_2").status()));
+  EXPECT_TRUE(store_->ListEntries("ten_b", "ses_2", 0, 10)->empty());
+  auto active = store_->FindActiveSession("ten_a", "ch_1", "eu_1");
+  ASSERT_TRUE(active.ok() && active->has_value());
+  EXPECT_EQ((*active)->id, "ses_1");
+  EXPECT_FALSE(store_->FindActiveSession("ten_a", "ch_2", "eu_1")->has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"memory",

@@ -327,6 +327,177 @@ absl::Status MemoryStore::DeleteChannel(std::string_view tenant_id, std::string_
   return absl::OkStatus();
 }
 
+absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  const InboundRecord& r = w.record;
+  auto seen = inbound_.find({r.tenant_id, r.channel_id, r.external_id});
+  if (seen != inbound_.end()) return InboundCommit{seen->second, true};
+  if (!tenants_.contains(r.tenant_id)) return absl::NotFoundError("tenant not found");
+  // The optimistic check on the end users indexed under this token.
+  for (const auto& [key, e] : index_) {
+    if (e.tenant_id != r.tenant_id || e.index_name != w.platform_key_index ||
+        e.token != w.platform_key_token || e.object_type != "end_user") {
+      continue;
+    }
+    auto u = end_users_.find({r.tenant_id, e.object_id});
+    if (u == end_users_.end() || u->second.channel_id != r.channel_id) continue;
+    if (std::find(w.compared_end_users.begin(), w.compared_end_users.end(), e.object_id) ==
+        w.compared_end_users.end()) {
+      return absl::AbortedError("a new end user with this platform key");
+    }
+  }
+  int64_t next_seq = 1;
+  if (w.new_session.has_value()) {
+    for (const auto& [key, s] : sessions_) {
+      if (s.tenant_id == r.tenant_id && s.channel_id == w.new_session->channel_id &&
+          s.end_user_id == w.new_session->end_user_id && s.status != SessionStatus::kEnded) {
+        return absl::AbortedError("another session was opened meanwhile");
+      }
+    }
+  } else {
+    auto s = sessions_.find({r.tenant_id, r.session_id});
+    if (s == sessions_.end() || s->second.status == SessionStatus::kEnded) {
+      return absl::AbortedError("the session ended meanwhile");
+    }
+    next_seq = s->second.next_seq;
+  }
+  // Nothing below fails: apply.
+  if (w.new_end_user.has_value()) end_users_[{r.tenant_id, w.new_end_user->id}] = *w.new_end_user;
+  if (w.new_session.has_value()) sessions_[{r.tenant_id, w.new_session->id}] = *w.new_session;
+  for (Entry e : w.entries) {
+    e.seq = next_seq++;
+    entries_[{r.tenant_id, e.session_id, e.seq}] = std::move(e);
+  }
+  Session& session = sessions_[{r.tenant_id, r.session_id}];
+  session.status = w.session_status;
+  session.last_activity_at = w.activity_at;
+  session.next_seq = next_seq;
+  context_.insert(context_.end(), w.context.begin(), w.context.end());
+  participants_.insert(participants_.end(), w.participants.begin(), w.participants.end());
+  for (const BlindIndexEntry& e : w.index_entries) {
+    index_.emplace(
+        std::make_tuple(e.tenant_id, e.index_name, e.token, e.object_type, e.object_id, e.field),
+        e);
+  }
+  outbox_.insert(outbox_.end(), w.outbox.begin(), w.outbox.end());
+  if (w.mark_initial_response_sent) {
+    auto u = end_users_.find({r.tenant_id, r.end_user_id});
+    if (u != end_users_.end()) {
+      u->second.has_initial_response_sent = true;
+      u->second.updated_at = w.activity_at;
+    }
+  }
+  inbound_[{r.tenant_id, r.channel_id, r.external_id}] = r;
+  return InboundCommit{r, false};
+}
+
+absl::StatusOr<std::optional<InboundRecord>> MemoryStore::FindInbound(
+    std::string_view tenant_id, std::string_view channel_id, std::string_view external_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it =
+      inbound_.find({std::string(tenant_id), std::string(channel_id), std::string(external_id)});
+  if (it == inbound_.end()) return std::optional<InboundRecord>();
+  return std::optional<InboundRecord>(it->second);
+}
+
+absl::StatusOr<EndUser> MemoryStore::GetEndUser(std::string_view tenant_id,
+                                                std::string_view end_user_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = end_users_.find({std::string(tenant_id), std::string(end_user_id)});
+  if (it == end_users_.end()) return absl::NotFoundError("end user not found");
+  return it->second;
+}
+
+absl::StatusOr<std::optional<Session>> MemoryStore::FindActiveSession(
+    std::string_view tenant_id, std::string_view channel_id, std::string_view end_user_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  for (const auto& [key, s] : sessions_) {
+    if (s.tenant_id == tenant_id && s.channel_id == channel_id && s.end_user_id == end_user_id &&
+        s.status != SessionStatus::kEnded) {
+      return std::optional<Session>(s);
+    }
+  }
+  return std::optional<Session>();
+}
+
+absl::StatusOr<Session> MemoryStore::GetSession(std::string_view tenant_id,
+                                                std::string_view session_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = sessions_.find({std::string(tenant_id), std::string(session_id)});
+  if (it == sessions_.end()) return absl::NotFoundError("session not found");
+  return it->second;
+}
+
+absl::StatusOr<Page<Session>> MemoryStore::ListSessions(std::string_view tenant_id,
+                                                        const SessionFilter& filter,
+                                                        const ListOptions& options) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  Page<Session> page;
+  for (auto it = sessions_.upper_bound({std::string(tenant_id), options.after});
+       it != sessions_.end() && it->first.first == tenant_id; ++it) {
+    const Session& s = it->second;
+    if ((!filter.channel_id.empty() && s.channel_id != filter.channel_id) ||
+        (!filter.end_user_id.empty() && s.end_user_id != filter.end_user_id) ||
+        (filter.status.has_value() && s.status != *filter.status) ||
+        s.last_activity_at < filter.since) {
+      continue;
+    }
+    if (page.items.size() == static_cast<size_t>(options.limit)) {
+      page.next_cursor = page.items.back().id;
+      break;
+    }
+    page.items.push_back(s);
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<Entry>> MemoryStore::ListEntries(std::string_view tenant_id,
+                                                            std::string_view session_id,
+                                                            int64_t after_seq, int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<Entry> out;
+  for (auto it = entries_.upper_bound({std::string(tenant_id), std::string(session_id), after_seq});
+       it != entries_.end() && std::get<0>(it->first) == tenant_id &&
+       std::get<1>(it->first) == session_id && out.size() < static_cast<size_t>(limit);
+       ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ContextEntry>> MemoryStore::ListContext(std::string_view tenant_id,
+                                                                   std::string_view session_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<ContextEntry> out;
+  for (const ContextEntry& c : context_) {
+    if (c.tenant_id == tenant_id && c.session_id == session_id) out.push_back(c);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+absl::StatusOr<std::vector<Participant>> MemoryStore::ListParticipants(
+    std::string_view tenant_id, std::string_view session_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<Participant> out;
+  for (const Participant& p : participants_) {
+    if (p.tenant_id == tenant_id && p.session_id == session_id) out.push_back(p);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.joined_at != b.joined_at ? a.joined_at < b.joined_at : a.id < b.id;
+  });
+  return out;
+}
+
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

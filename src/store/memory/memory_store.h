@@ -46,6 +46,27 @@ class MemoryStore final : public Store {
                                              const ListOptions& options) override;
   absl::Status UpdateChannel(const Channel& channel) override;
   absl::Status DeleteChannel(std::string_view tenant_id, std::string_view channel_id) override;
+  absl::StatusOr<InboundCommit> CommitInbound(const InboundWrite& write) override;
+  absl::StatusOr<std::optional<InboundRecord>> FindInbound(std::string_view tenant_id,
+                                                           std::string_view channel_id,
+                                                           std::string_view external_id) override;
+  absl::StatusOr<EndUser> GetEndUser(std::string_view tenant_id,
+                                     std::string_view end_user_id) override;
+  absl::StatusOr<std::optional<Session>> FindActiveSession(std::string_view tenant_id,
+                                                           std::string_view channel_id,
+                                                           std::string_view end_user_id) override;
+  absl::StatusOr<Session> GetSession(std::string_view tenant_id,
+                                     std::string_view session_id) override;
+  absl::StatusOr<Page<Session>> ListSessions(std::string_view tenant_id,
+                                             const SessionFilter& filter,
+                                             const ListOptions& options) override;
+  absl::StatusOr<std::vector<Entry>> ListEntries(std::string_view tenant_id,
+                                                 std::string_view session_id, int64_t after_seq,
+                                                 int limit) override;
+  absl::StatusOr<std::vector<ContextEntry>> ListContext(std::string_view tenant_id,
+                                                        std::string_view session_id) override;
+  absl::StatusOr<std::vector<Participant>> ListParticipants(std::string_view tenant_id,
+                                                            std::string_view session_id) override;
   void Close() override;
 
  private:
@@ -62,6 +83,17 @@ class MemoryStore final : public Store {
   std::map<std::string, SensitiveDataRuleSet, std::less<>> rule_sets_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, TenantSettings, std::less<>> settings_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, Channel> channels_ ABSL_GUARDED_BY(mu_);
+  // (tenant, id) -> row
+  std::map<std::pair<std::string, std::string>, EndUser> end_users_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, Session> sessions_ ABSL_GUARDED_BY(mu_);
+  // (tenant, session, seq) -> entry
+  std::map<std::tuple<std::string, std::string, int64_t>, Entry> entries_ ABSL_GUARDED_BY(mu_);
+  std::vector<ContextEntry> context_ ABSL_GUARDED_BY(mu_);
+  std::vector<Participant> participants_ ABSL_GUARDED_BY(mu_);
+  std::vector<OutboxItem> outbox_ ABSL_GUARDED_BY(mu_);
+  // (tenant, channel, external id) -> record
+  std::map<std::tuple<std::string, std::string, std::string>, InboundRecord> inbound_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault

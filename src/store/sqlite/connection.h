@@ -30,6 +30,11 @@ class Statement {
   Statement& Bind(int index, std::string_view text);
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& Bind(int index, int64_t value);
+  Statement& BindNull(int index) {
+    int rc = sqlite3_bind_null(stmt_, index);
+    if (rc != SQLITE_OK) bind_rc_ = rc;
+    return *this;
+  }
   // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
   absl::StatusOr<bool> Step();
   // Runs to completion (for writes).
@@ -38,6 +43,7 @@ class Statement {
   std::string Text(int col) const;
   std::string Blob(int col) const;
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
   void Reset() {
     sqlite3_reset(stmt_);

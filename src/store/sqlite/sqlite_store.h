@@ -61,6 +61,27 @@ class SqliteStore final : public Store {
                                              const ListOptions& options) override;
   absl::Status UpdateChannel(const Channel& channel) override;
   absl::Status DeleteChannel(std::string_view tenant_id, std::string_view channel_id) override;
+  absl::StatusOr<InboundCommit> CommitInbound(const InboundWrite& write) override;
+  absl::StatusOr<std::optional<InboundRecord>> FindInbound(std::string_view tenant_id,
+                                                           std::string_view channel_id,
+                                                           std::string_view external_id) override;
+  absl::StatusOr<EndUser> GetEndUser(std::string_view tenant_id,
+                                     std::string_view end_user_id) override;
+  absl::StatusOr<std::optional<Session>> FindActiveSession(std::string_view tenant_id,
+                                                           std::string_view channel_id,
+                                                           std::string_view end_user_id) override;
+  absl::StatusOr<Session> GetSession(std::string_view tenant_id,
+                                     std::string_view session_id) override;
+  absl::StatusOr<Page<Session>> ListSessions(std::string_view tenant_id,
+                                             const SessionFilter& filter,
+                                             const ListOptions& options) override;
+  absl::StatusOr<std::vector<Entry>> ListEntries(std::string_view tenant_id,
+                                                 std::string_view session_id, int64_t after_seq,
+                                                 int limit) override;
+  absl::StatusOr<std::vector<ContextEntry>> ListContext(std::string_view tenant_id,
+                                                        std::string_view session_id) override;
+  absl::StatusOr<std::vector<Participant>> ListParticipants(std::string_view tenant_id,
+                                                            std::string_view session_id) override;
   void Close() override;
 
  private:

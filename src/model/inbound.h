@@ -1,0 +1,65 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "model/blind_index_entry.h"
+#include "model/end_user.h"
+#include "model/entry.h"
+#include "model/session.h"
+
+namespace convault {
+
+// What an inbound message id was answered with: kept so that a repeat of the
+// same platform message id gets the same answer and stores nothing.
+struct InboundRecord {
+  std::string tenant_id;
+  std::string channel_id;
+  std::string external_id;
+  std::string entry_id;
+  std::string session_id;
+  std::string end_user_id;
+  std::string acknowledgment_entry_id;  // empty when none was sent
+  std::string redactions;               // JSON [{"detector": ..., "count": ...}]
+};
+
+// Everything one inbound message writes, committed in one transaction
+// (Store::CommitInbound).
+struct InboundWrite {
+  InboundRecord record;
+  // The end user: created with this message, or an existing one.
+  std::optional<EndUser> new_end_user;
+  // The caller resolved the end user by comparing the end users of this
+  // channel indexed under this platform-key token; if the store holds another
+  // one by now (a concurrent first message), the commit is Aborted.
+  std::string platform_key_index;
+  uint64_t platform_key_token = 0;
+  std::vector<std::string> compared_end_users;
+  // The session: created with this message, or the active one.
+  std::optional<Session> new_session;
+  SessionStatus session_status = SessionStatus::kWaiting;
+  absl::Time activity_at;
+  std::vector<Entry> entries;  // in order; the store assigns seq
+  std::vector<ContextEntry> context;
+  std::vector<Participant> participants;
+  std::vector<BlindIndexEntry> index_entries;
+  std::vector<OutboxItem> outbox;
+  bool mark_initial_response_sent = false;
+};
+
+struct InboundCommit {
+  InboundRecord record;
+  bool duplicate = false;
+};
+
+// Filters of GET /v1/sessions.
+struct SessionFilter {
+  std::string channel_id;
+  std::string end_user_id;
+  std::optional<SessionStatus> status;
+  absl::Time since = absl::InfinitePast();  // last activity at or after
+};
+
+}  // namespace convault

@@ -1,0 +1,433 @@
+// SqliteStore: end users, sessions, entries and the inbound commit
+// (store.h "Messaging"; schema: migrations/data/0005_messaging.sql).
+#include <algorithm>
+
+#include "common/status.h"
+#include "common/time_format.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace convault {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+namespace {
+
+#define CV_END_USER_COLUMNS                                                      \
+  "id, tenant_id, channel_id, platform_key, name, profile_picture_url, locale, " \
+  "has_initial_response_sent, processing_restricted, legal_hold, created_at, updated_at"
+
+EndUser EndUserFromRow(const Statement& s) {
+  EndUser u;
+  u.id = s.Text(0);
+  u.tenant_id = s.Text(1);
+  u.channel_id = s.Text(2);
+  u.platform_key_sealed = s.Blob(3);
+  u.name_sealed = s.Blob(4);
+  u.profile_picture_url_sealed = s.Blob(5);
+  u.locale = s.Text(6);
+  u.has_initial_response_sent = s.Int(7) != 0;
+  u.processing_restricted = s.Int(8) != 0;
+  u.legal_hold = s.Int(9) != 0;
+  u.created_at = FromStorageMicros(s.Int(10));
+  u.updated_at = FromStorageMicros(s.Int(11));
+  return u;
+}
+
+#define CV_SESSION_COLUMNS                                                                   \
+  "id, tenant_id, channel_id, end_user_id, status, started_at, last_activity_at, ended_at, " \
+  "end_reason, next_seq"
+
+Session SessionFromRow(const Statement& s) {
+  Session x;
+  x.id = s.Text(0);
+  x.tenant_id = s.Text(1);
+  x.channel_id = s.Text(2);
+  x.end_user_id = s.Text(3);
+  x.status = static_cast<SessionStatus>(s.Int(4));
+  x.started_at = FromStorageMicros(s.Int(5));
+  x.last_activity_at = FromStorageMicros(s.Int(6));
+  x.ended_at = s.IsNull(7) ? absl::InfinitePast() : FromStorageMicros(s.Int(7));
+  x.end_reason = s.Text(8);
+  x.next_seq = s.Int(9);
+  return x;
+}
+
+#define CV_ENTRY_COLUMNS                                                                         \
+  "id, tenant_id, session_id, end_user_id, seq, created_at, direction, actor_type, actor_name, " \
+  "message, payload, entry_payload, external_id, delivery_status, redactions, rule_set_version"
+
+Entry EntryFromRow(const Statement& s) {
+  Entry e;
+  e.id = s.Text(0);
+  e.tenant_id = s.Text(1);
+  e.session_id = s.Text(2);
+  e.end_user_id = s.Text(3);
+  e.seq = s.Int(4);
+  e.created_at = FromStorageMicros(s.Int(5));
+  e.direction = static_cast<Direction>(s.Int(6));
+  e.actor = static_cast<ActorType>(s.Int(7));
+  e.actor_name_sealed = s.Blob(8);
+  e.message_sealed = s.Blob(9);
+  e.payload_sealed = s.Blob(10);
+  e.entry_payload_sealed = s.Blob(11);
+  e.external_id = s.Text(12);
+  e.delivery_status = static_cast<DeliveryStatus>(s.Int(13));
+  e.redactions = s.Text(14);
+  e.rule_set_version = s.Int(15);
+  return e;
+}
+
+// Empty sealed fields are stored as NULL.
+Statement& BindSealed(Statement& q, int index, const std::string& sealed) {
+  return sealed.empty() ? q.BindNull(index) : q.BindBlob(index, sealed);
+}
+
+absl::Status Stale(std::string_view why) { return absl::AbortedError(std::string(why)); }
+
+absl::StatusOr<std::optional<InboundRecord>> ReadInbound(Connection& c, std::string_view tenant_id,
+                                                         std::string_view channel_id,
+                                                         std::string_view external_id) {
+  CV_SQL(q, c,
+         "SELECT entry_id, session_id, end_user_id, acknowledgment_entry_id, redactions "
+         "FROM inbound_messages WHERE tenant_id = ? AND channel_id = ? AND external_id = ?");
+  CV_ASSIGN_OR_RETURN(bool row,
+                      q->Bind(1, tenant_id).Bind(2, channel_id).Bind(3, external_id).Step());
+  if (!row) return std::optional<InboundRecord>();
+  InboundRecord r;
+  r.tenant_id = std::string(tenant_id);
+  r.channel_id = std::string(channel_id);
+  r.external_id = std::string(external_id);
+  r.entry_id = q->Text(0);
+  r.session_id = q->Text(1);
+  r.end_user_id = q->Text(2);
+  r.acknowledgment_entry_id = q->Text(3);
+  r.redactions = q->Text(4);
+  return std::optional<InboundRecord>(std::move(r));
+}
+
+absl::Status InsertEntry(Connection& c, const Entry& e) {
+  CV_SQL(q, c,
+         "INSERT INTO entries (" CV_ENTRY_COLUMNS
+         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q->Bind(1, e.id)
+      .Bind(2, e.tenant_id)
+      .Bind(3, e.session_id)
+      .Bind(4, e.end_user_id)
+      .Bind(5, e.seq)
+      .Bind(6, ToStorageMicros(e.created_at))
+      .Bind(7, static_cast<int64_t>(e.direction))
+      .Bind(8, static_cast<int64_t>(e.actor));
+  BindSealed(*q, 9, e.actor_name_sealed);
+  BindSealed(*q, 10, e.message_sealed);
+  BindSealed(*q, 11, e.payload_sealed);
+  BindSealed(*q, 12, e.entry_payload_sealed);
+  return q->Bind(13, e.external_id)
+      .Bind(14, static_cast<int64_t>(e.delivery_status))
+      .Bind(15, e.redactions)
+      .Bind(16, e.rule_set_version)
+      .Run();
+}
+
+}  // namespace
+
+absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) {
+  InboundCommit out;
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    const InboundRecord& r = w.record;
+    CV_ASSIGN_OR_RETURN(auto seen, ReadInbound(c, r.tenant_id, r.channel_id, r.external_id));
+    if (seen.has_value()) {
+      out.record = std::move(*seen);
+      out.duplicate = true;
+      return absl::OkStatus();
+    }
+    // Another end user of this channel under the same token: the caller did not compare it.
+    {
+      CV_SQL(q, c,
+             "SELECT e.id FROM blind_index b JOIN end_users e ON e.tenant_id = b.tenant_id AND "
+             "e.id = b.object_id WHERE b.tenant_id = ? AND b.index_name = ? AND b.token = ? AND "
+             "b.object_type = 'end_user' AND e.channel_id = ?");
+      q->Bind(1, r.tenant_id)
+          .Bind(2, w.platform_key_index)
+          .Bind(3, static_cast<int64_t>(w.platform_key_token))
+          .Bind(4, r.channel_id);
+      while (true) {
+        CV_ASSIGN_OR_RETURN(bool row, q->Step());
+        if (!row) break;
+        std::string id = q->Text(0);
+        if (std::find(w.compared_end_users.begin(), w.compared_end_users.end(), id) ==
+            w.compared_end_users.end()) {
+          return Stale("a new end user with this platform key");
+        }
+      }
+    }
+    if (w.new_end_user.has_value()) {
+      const EndUser& u = *w.new_end_user;
+      CV_SQL(q, c,
+             "INSERT INTO end_users (" CV_END_USER_COLUMNS
+             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q->Bind(1, u.id)
+          .Bind(2, u.tenant_id)
+          .Bind(3, u.channel_id)
+          .BindBlob(4, u.platform_key_sealed);
+      BindSealed(*q, 5, u.name_sealed);
+      BindSealed(*q, 6, u.profile_picture_url_sealed);
+      CV_RETURN_IF_ERROR(q->Bind(7, u.locale)
+                             .Bind(8, int64_t{u.has_initial_response_sent ? 1 : 0})
+                             .Bind(9, int64_t{u.processing_restricted ? 1 : 0})
+                             .Bind(10, int64_t{u.legal_hold ? 1 : 0})
+                             .Bind(11, ToStorageMicros(u.created_at))
+                             .Bind(12, ToStorageMicros(u.updated_at))
+                             .Run());
+    }
+    int64_t next_seq = 1;
+    if (w.new_session.has_value()) {
+      const Session& s = *w.new_session;
+      CV_SQL(q, c,
+             "INSERT INTO sessions (" CV_SESSION_COLUMNS
+             ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', 1)");
+      absl::Status inserted = q->Bind(1, s.id)
+                                  .Bind(2, s.tenant_id)
+                                  .Bind(3, s.channel_id)
+                                  .Bind(4, s.end_user_id)
+                                  .Bind(5, static_cast<int64_t>(s.status))
+                                  .Bind(6, ToStorageMicros(s.started_at))
+                                  .Bind(7, ToStorageMicros(s.last_activity_at))
+                                  .Run();
+      if (absl::IsAlreadyExists(inserted)) return Stale("another session was opened meanwhile");
+      CV_RETURN_IF_ERROR(inserted);
+    } else {
+      CV_SQL(q, c, "SELECT status, next_seq FROM sessions WHERE tenant_id = ? AND id = ?");
+      CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, r.tenant_id).Bind(2, r.session_id).Step());
+      if (!row || q->Int(0) == static_cast<int64_t>(SessionStatus::kEnded)) {
+        return Stale("the session ended meanwhile");
+      }
+      next_seq = q->Int(1);
+    }
+    for (Entry e : w.entries) {
+      e.seq = next_seq++;
+      CV_RETURN_IF_ERROR(InsertEntry(c, e));
+    }
+    {
+      CV_SQL(q, c,
+             "UPDATE sessions SET status = ?, last_activity_at = ?, next_seq = ? "
+             "WHERE tenant_id = ? AND id = ?");
+      CV_RETURN_IF_ERROR(q->Bind(1, static_cast<int64_t>(w.session_status))
+                             .Bind(2, ToStorageMicros(w.activity_at))
+                             .Bind(3, next_seq)
+                             .Bind(4, r.tenant_id)
+                             .Bind(5, r.session_id)
+                             .Run());
+    }
+    for (const ContextEntry& x : w.context) {
+      CV_SQL(q, c,
+             "INSERT INTO context_entries (tenant_id, id, session_id, key, value) "
+             "VALUES (?, ?, ?, ?, ?)");
+      CV_RETURN_IF_ERROR(q->Bind(1, x.tenant_id)
+                             .Bind(2, x.id)
+                             .Bind(3, x.session_id)
+                             .BindBlob(4, x.key_sealed)
+                             .BindBlob(5, x.value_sealed)
+                             .Run());
+    }
+    for (const Participant& p : w.participants) {
+      CV_SQL(q, c,
+             "INSERT INTO participants (tenant_id, id, session_id, role, display_name, joined_at) "
+             "VALUES (?, ?, ?, ?, ?, ?)");
+      q->Bind(1, p.tenant_id)
+          .Bind(2, p.id)
+          .Bind(3, p.session_id)
+          .Bind(4, static_cast<int64_t>(p.role));
+      BindSealed(*q, 5, p.display_name_sealed);
+      CV_RETURN_IF_ERROR(q->Bind(6, ToStorageMicros(p.joined_at)).Run());
+    }
+    for (const BlindIndexEntry& e : w.index_entries) {
+      CV_SQL(q, c,
+             "INSERT OR IGNORE INTO blind_index (tenant_id, index_name, token, object_type, "
+             "object_id, field, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      CV_RETURN_IF_ERROR(q->Bind(1, e.tenant_id)
+                             .Bind(2, e.index_name)
+                             .Bind(3, static_cast<int64_t>(e.token))
+                             .Bind(4, e.object_type)
+                             .Bind(5, e.object_id)
+                             .Bind(6, e.field)
+                             .Bind(7, e.subject_id)
+                             .Run());
+    }
+    for (const OutboxItem& o : w.outbox) {
+      CV_SQL(q, c,
+             "INSERT INTO outbox (tenant_id, id, channel_id, session_id, entry_id, attempts, "
+             "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      CV_RETURN_IF_ERROR(q->Bind(1, o.tenant_id)
+                             .Bind(2, o.id)
+                             .Bind(3, o.channel_id)
+                             .Bind(4, o.session_id)
+                             .Bind(5, o.entry_id)
+                             .Bind(6, int64_t{o.attempts})
+                             .Bind(7, ToStorageMicros(o.next_attempt_at))
+                             .Bind(8, ToStorageMicros(o.created_at))
+                             .Run());
+    }
+    if (w.mark_initial_response_sent) {
+      CV_SQL(q, c,
+             "UPDATE end_users SET has_initial_response_sent = 1, updated_at = ? "
+             "WHERE tenant_id = ? AND id = ?");
+      CV_RETURN_IF_ERROR(q->Bind(1, ToStorageMicros(w.activity_at))
+                             .Bind(2, r.tenant_id)
+                             .Bind(3, r.end_user_id)
+                             .Run());
+    }
+    {
+      CV_SQL(q, c,
+             "INSERT INTO inbound_messages (tenant_id, channel_id, external_id, entry_id, "
+             "session_id, end_user_id, acknowledgment_entry_id, redactions) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      CV_RETURN_IF_ERROR(q->Bind(1, r.tenant_id)
+                             .Bind(2, r.channel_id)
+                             .Bind(3, r.external_id)
+                             .Bind(4, r.entry_id)
+                             .Bind(5, r.session_id)
+                             .Bind(6, r.end_user_id)
+                             .Bind(7, r.acknowledgment_entry_id)
+                             .Bind(8, r.redactions)
+                             .Run());
+    }
+    out.record = r;
+    out.duplicate = false;
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return out;
+}
+
+absl::StatusOr<std::optional<InboundRecord>> SqliteStore::FindInbound(
+    std::string_view tenant_id, std::string_view channel_id, std::string_view external_id) {
+  return readers_->With(
+      [&](Connection& c) { return ReadInbound(c, tenant_id, channel_id, external_id); });
+}
+
+absl::StatusOr<EndUser> SqliteStore::GetEndUser(std::string_view tenant_id,
+                                                std::string_view end_user_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<EndUser> {
+    CV_SQL(q, c, "SELECT " CV_END_USER_COLUMNS " FROM end_users WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, end_user_id).Step());
+    if (!row) return absl::NotFoundError("end user not found");
+    return EndUserFromRow(*q);
+  });
+}
+
+absl::StatusOr<std::optional<Session>> SqliteStore::FindActiveSession(
+    std::string_view tenant_id, std::string_view channel_id, std::string_view end_user_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::optional<Session>> {
+    CV_SQL(q, c,
+           "SELECT " CV_SESSION_COLUMNS
+           " FROM sessions WHERE tenant_id = ? AND channel_id = ? AND end_user_id = ? AND "
+           "status <> 5");
+    CV_ASSIGN_OR_RETURN(bool row,
+                        q->Bind(1, tenant_id).Bind(2, channel_id).Bind(3, end_user_id).Step());
+    if (!row) return std::optional<Session>();
+    return std::optional<Session>(SessionFromRow(*q));
+  });
+}
+
+absl::StatusOr<Session> SqliteStore::GetSession(std::string_view tenant_id,
+                                                std::string_view session_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Session> {
+    CV_SQL(q, c, "SELECT " CV_SESSION_COLUMNS " FROM sessions WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, session_id).Step());
+    if (!row) return absl::NotFoundError("session not found");
+    return SessionFromRow(*q);
+  });
+}
+
+absl::StatusOr<Page<Session>> SqliteStore::ListSessions(std::string_view tenant_id,
+                                                        const SessionFilter& filter,
+                                                        const ListOptions& options) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Page<Session>> {
+    CV_SQL(q, c,
+           "SELECT " CV_SESSION_COLUMNS
+           " FROM sessions WHERE tenant_id = ?1 AND id > ?2 AND (?3 = '' OR channel_id = ?3) AND "
+           "(?4 = '' OR end_user_id = ?4) AND (?5 = 0 OR status = ?5) AND last_activity_at >= ?6 "
+           "ORDER BY id LIMIT ?7");
+    q->Bind(1, tenant_id)
+        .Bind(2, options.after)
+        .Bind(3, filter.channel_id)
+        .Bind(4, filter.end_user_id)
+        .Bind(5, filter.status.has_value() ? static_cast<int64_t>(*filter.status) : int64_t{0})
+        .Bind(6, filter.since == absl::InfinitePast() ? INT64_MIN : ToStorageMicros(filter.since))
+        .Bind(7, int64_t{options.limit} + 1);
+    Page<Session> page;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      page.items.push_back(SessionFromRow(*q));
+    }
+    if (page.items.size() > static_cast<size_t>(options.limit)) {
+      page.items.pop_back();
+      page.next_cursor = page.items.back().id;
+    }
+    return page;
+  });
+}
+
+absl::StatusOr<std::vector<Entry>> SqliteStore::ListEntries(std::string_view tenant_id,
+                                                            std::string_view session_id,
+                                                            int64_t after_seq, int limit) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Entry>> {
+    CV_SQL(q, c,
+           "SELECT " CV_ENTRY_COLUMNS
+           " FROM entries WHERE tenant_id = ? AND session_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+    q->Bind(1, tenant_id).Bind(2, session_id).Bind(3, after_seq).Bind(4, int64_t{limit});
+    std::vector<Entry> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back(EntryFromRow(*q));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<ContextEntry>> SqliteStore::ListContext(std::string_view tenant_id,
+                                                                   std::string_view session_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<ContextEntry>> {
+    CV_SQL(q, c,
+           "SELECT id, key, value FROM context_entries WHERE tenant_id = ? AND session_id = ? "
+           "ORDER BY id");
+    q->Bind(1, tenant_id).Bind(2, session_id);
+    std::vector<ContextEntry> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back(
+          {q->Text(0), std::string(tenant_id), std::string(session_id), q->Blob(1), q->Blob(2)});
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<Participant>> SqliteStore::ListParticipants(
+    std::string_view tenant_id, std::string_view session_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Participant>> {
+    CV_SQL(q, c,
+           "SELECT id, role, display_name, joined_at FROM participants WHERE tenant_id = ? AND "
+           "session_id = ? ORDER BY joined_at, id");
+    q->Bind(1, tenant_id).Bind(2, session_id);
+    std::vector<Participant> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      Participant p;
+      p.id = q->Text(0);
+      p.tenant_id = std::string(tenant_id);
+      p.session_id = std::string(session_id);
+      p.role = static_cast<ActorType>(q->Int(1));
+      p.display_name_sealed = q->Blob(2);
+      p.joined_at = FromStorageMicros(q->Int(3));
+      out.push_back(std::move(p));
+    }
+    return out;
+  });
+}
+
+}  // namespace convault
