@@ -43,6 +43,11 @@ struct KeyOptions {
   int destroy_grace_seconds = 300;
 };
 
+struct MessagingOptions {
+  int max_text_bytes = 64 * 1024;  // longest message text (400 above)
+  int max_payload_depth = 16;      // deepest nesting of a message payload
+};
+
 struct LogOptions {
   std::string level = "info";
 };
@@ -54,6 +59,7 @@ struct Config {
   HttpOptions http;
   StoreOptions store;
   KeyOptions keys;
+  MessagingOptions messaging;
   LogOptions log;
 };
 

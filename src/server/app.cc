@@ -127,6 +127,16 @@ absl::Status App::Serve() {
   channels_handler_->Register(router_);
   settings_handler_ = std::make_unique<SettingsHandler>(*store_);
   settings_handler_->Register(router_);
+  ingest_ = std::make_unique<IngestPipeline>(*store_, *field_cipher_, *blind_index_, *rules_,
+                                             clock_, ids_);
+  inbound_handler_ = std::make_unique<InboundHandler>(*channels_, *ingest_, config_.messaging);
+  inbound_handler_->Register(router_);
+  reader_ = std::make_unique<ConversationReader>(*store_, *field_cipher_);
+  sessions_handler_ = std::make_unique<SessionsHandler>(*store_, *reader_);
+  sessions_handler_->Register(router_);
+  end_users_handler_ =
+      std::make_unique<EndUsersHandler>(*store_, *channels_, *reader_, *blind_index_);
+  end_users_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_);
   key_jobs_ =
       std::make_unique<KeyJobs>(*kek_rotator_, absl::Seconds(config_.keys.rewrap_interval_seconds));

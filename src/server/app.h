@@ -8,10 +8,13 @@
 #include "api/auth.h"
 #include "api/handlers/api_keys_handler.h"
 #include "api/handlers/channels_handler.h"
+#include "api/handlers/end_users_handler.h"
 #include "api/handlers/health_handler.h"
+#include "api/handlers/inbound_handler.h"
 #include "api/handlers/keys_handler.h"
 #include "api/handlers/metrics_handler.h"
 #include "api/handlers/sensitive_data_rules_handler.h"
+#include "api/handlers/sessions_handler.h"
 #include "api/handlers/settings_handler.h"
 #include "api/http_server.h"
 #include "api/router.h"
@@ -95,6 +98,11 @@ class App {
   std::unique_ptr<ChannelService> channels_;
   std::unique_ptr<ChannelsHandler> channels_handler_;
   std::unique_ptr<SettingsHandler> settings_handler_;
+  std::unique_ptr<IngestPipeline> ingest_;
+  std::unique_ptr<InboundHandler> inbound_handler_;
+  std::unique_ptr<ConversationReader> reader_;
+  std::unique_ptr<SessionsHandler> sessions_handler_;
+  std::unique_ptr<EndUsersHandler> end_users_handler_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
   bool shut_down_ = false;

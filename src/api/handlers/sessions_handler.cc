@@ -1,0 +1,152 @@
+#include "api/handlers/sessions_handler.h"
+
+#include "absl/strings/numbers.h"
+#include "api/api_service.h"
+#include "api/json.h"
+#include "api/pagination.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/time_format.h"
+
+namespace convault {
+namespace {
+
+const RoleSet kReaders{Role::kAgent, Role::kBot, Role::kAdmin, Role::kPrivacyOfficer};
+
+absl::Status NotFound() { return absl::NotFoundError("no such session"); }
+
+Json Optional(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json SessionJson(const Session& s) {
+  return {{"id", s.id},
+          {"channel_id", s.channel_id},
+          {"end_user_id", s.end_user_id},
+          {"status", std::string(SessionStatusName(s.status))},
+          {"started_at", FormatRfc3339(s.started_at)},
+          {"last_activity_at", FormatRfc3339(s.last_activity_at)},
+          {"ended_at",
+           s.status == SessionStatus::kEnded ? Json(FormatRfc3339(s.ended_at)) : Json(nullptr)},
+          {"end_reason", s.end_reason.empty() ? Json(nullptr) : Json(s.end_reason)}};
+}
+
+}  // namespace
+
+void SessionsHandler::Register(Router& router) {
+  router.Add({"GET", "/v1/sessions", false, kReaders,
+              [this](const RequestContext& c) { return List(c); }});
+  router.Add({"GET", "/v1/sessions/{id}", false, kReaders,
+              [this](const RequestContext& c) { return Get(c); }});
+  router.Add({"GET", "/v1/sessions/{id}/entries", false, kReaders,
+              [this](const RequestContext& c) { return Entries(c); }});
+  router.Add({"GET", "/v1/sessions/{id}/context", false, kReaders,
+              [this](const RequestContext& c) { return Context(c); }});
+}
+
+absl::StatusOr<Session> SessionsHandler::Load(const RequestContext& ctx) {
+  const std::string& id = ctx.param("id");
+  if (!IsWellFormedId(id, "ses")) return NotFound();
+  auto session = store_.GetSession(ctx.principal->tenant_id, id);
+  if (absl::IsNotFound(session.status())) return NotFound();
+  return session;
+}
+
+absl::StatusOr<HttpResponse> SessionsHandler::List(const RequestContext& ctx) {
+  auto options = ParseListOptions(ctx.request, "ses");
+  if (!options.ok()) return options.status();
+  SessionFilter filter;
+  std::vector<FieldError> errors;
+  std::string_view query = ctx.request.query;
+  if (auto v = QueryParam(query, "channel_id")) filter.channel_id = *v;
+  if (auto v = QueryParam(query, "end_user_id")) filter.end_user_id = *v;
+  if (auto v = QueryParam(query, "status")) {
+    filter.status = ParseSessionStatus(*v);
+    if (!filter.status)
+      errors.push_back({"status", "must be new, waiting, active, inactive or ended"});
+  }
+  if (auto v = QueryParam(query, "since")) {
+    auto t = ParseRfc3339(*v);
+    if (t.ok()) {
+      filter.since = *t;
+    } else {
+      errors.push_back({"since", "must be an RFC 3339 time"});
+    }
+  }
+  if (!errors.empty()) return InvalidFields(errors);
+  auto page = store_.ListSessions(ctx.principal->tenant_id, filter, *options);
+  if (!page.ok()) return page.status();
+  Json items = Json::array();
+  for (const Session& s : page->items) items.push_back(SessionJson(s));
+  Json out = {{"items", std::move(items)}, {"next_cursor", nullptr}};
+  if (page->next_cursor) out["next_cursor"] = *page->next_cursor;
+  return JsonResponse(200, out);
+}
+
+absl::StatusOr<HttpResponse> SessionsHandler::Get(const RequestContext& ctx) {
+  auto session = Load(ctx);
+  if (!session.ok()) return session.status();
+  auto participants = reader_.Participants(*session);
+  if (!participants.ok()) return participants.status();
+  Json out = SessionJson(*session);
+  Json people = Json::array();
+  for (const OpenedParticipant& p : *participants) {
+    people.push_back({{"id", p.participant.id},
+                      {"role", std::string(ActorTypeName(p.participant.role))},
+                      {"display_name", Optional(p.display_name)},
+                      {"joined_at", FormatRfc3339(p.participant.joined_at)}});
+  }
+  out["participants"] = std::move(people);
+  return JsonResponse(200, out);
+}
+
+absl::StatusOr<HttpResponse> SessionsHandler::Entries(const RequestContext& ctx) {
+  auto session = Load(ctx);
+  if (!session.ok()) return session.status();
+  int64_t after = 0;
+  int limit = 100;
+  if (auto v = QueryParam(ctx.request.query, "after_seq")) {
+    if (!absl::SimpleAtoi(Sv(*v), &after) || after < 0) {
+      return InvalidFields({{"after_seq", "must be a non-negative integer"}});
+    }
+  }
+  if (auto v = QueryParam(ctx.request.query, "limit")) {
+    if (!absl::SimpleAtoi(Sv(*v), &limit) || limit < 1 || limit > 500) {
+      return InvalidFields({{"limit", "must be an integer from 1 to 500"}});
+    }
+  }
+  auto entries = reader_.Entries(*session, after, limit);
+  if (!entries.ok()) return entries.status();
+  Json items = Json::array();
+  for (const OpenedEntry& o : *entries) {
+    const Entry& e = o.entry;
+    Json payload = nullptr;
+    if (o.payload_json) payload = Json::parse(*o.payload_json, nullptr, false);
+    if (payload.is_discarded()) payload = nullptr;
+    items.push_back({{"id", e.id},
+                     {"seq", e.seq},
+                     {"created_at", FormatRfc3339(e.created_at)},
+                     {"direction", e.direction == Direction::kInbound ? "inbound" : "outbound"},
+                     {"actor_type", std::string(ActorTypeName(e.actor))},
+                     {"actor_name", Optional(o.actor_name)},
+                     {"text", Optional(o.text)},
+                     {"payload", std::move(payload)},
+                     {"message_id", e.external_id.empty() ? Json(nullptr) : Json(e.external_id)},
+                     {"delivery_status", std::string(DeliveryStatusName(e.delivery_status))},
+                     {"redactions", Json::parse(e.redactions, nullptr, false)},
+                     {"rule_set_version", e.rule_set_version}});
+  }
+  return JsonResponse(200, {{"items", std::move(items)}});
+}
+
+absl::StatusOr<HttpResponse> SessionsHandler::Context(const RequestContext& ctx) {
+  auto session = Load(ctx);
+  if (!session.ok()) return session.status();
+  auto context = reader_.Context(*session);
+  if (!context.ok()) return context.status();
+  Json items = Json::array();
+  for (const OpenedContext& c : *context) {
+    items.push_back({{"id", c.id}, {"key", Optional(c.key)}, {"value", Optional(c.value)}});
+  }
+  return JsonResponse(200, {{"items", std::move(items)}});
+}
+
+}  // namespace convault

@@ -1,0 +1,97 @@
+#include "messaging/conversation_reader.h"
+
+#include "messaging/ingest.h"
+
+namespace convault {
+
+std::optional<std::string> ConversationReader::Open(const std::string& tenant,
+                                                    std::string_view type, const std::string& id,
+                                                    std::string_view field,
+                                                    const std::string& subject,
+                                                    const std::string& sealed) {
+  if (sealed.empty()) return std::nullopt;
+  auto plain = cipher_.Open({tenant, type, id, field, subject}, sealed);
+  if (!plain.ok()) return std::nullopt;  // erased, or not ours: shown as absent
+  return std::move(*plain);
+}
+
+absl::StatusOr<OpenedEndUser> ConversationReader::EndUser(std::string_view tenant_id,
+                                                          std::string_view end_user_id) {
+  auto user = store_.GetEndUser(tenant_id, end_user_id);
+  if (!user.ok()) return user.status();
+  OpenedEndUser out{*user, {}, {}, {}};
+  const std::string& t = user->tenant_id;
+  const std::string& id = user->id;
+  out.platform_key = Open(t, "end_user", id, "platform_key", id, user->platform_key_sealed);
+  out.name = Open(t, "end_user", id, "name", id, user->name_sealed);
+  out.profile_picture_url =
+      Open(t, "end_user", id, "profile_picture_url", id, user->profile_picture_url_sealed);
+  return out;
+}
+
+absl::StatusOr<OpenedEndUser> ConversationReader::FindEndUser(const Channel& channel,
+                                                              std::string_view platform_key,
+                                                              std::string_view region,
+                                                              uint64_t token) {
+  auto wanted = NormalizePlatformKey(channel.type, platform_key, region);
+  if (!wanted.ok()) return absl::NotFoundError("no such end user");
+  auto candidates =
+      store_.FindIndexEntries(channel.tenant_id, IngestPipeline::kPlatformKeyIndex, token, 1000);
+  if (!candidates.ok()) return candidates.status();
+  for (const BlindIndexEntry& c : *candidates) {
+    if (c.object_type != "end_user") continue;
+    auto user = EndUser(channel.tenant_id, c.object_id);
+    if (!user.ok() || user->end_user.channel_id != channel.id || !user->platform_key) continue;
+    auto theirs = NormalizePlatformKey(channel.type, *user->platform_key, region);
+    if (theirs.ok() && *theirs == *wanted) return user;
+  }
+  return absl::NotFoundError("no such end user");
+}
+
+absl::StatusOr<std::vector<OpenedEntry>> ConversationReader::Entries(const Session& session,
+                                                                     int64_t after_seq, int limit) {
+  auto entries = store_.ListEntries(session.tenant_id, session.id, after_seq, limit);
+  if (!entries.ok()) return entries.status();
+  std::vector<OpenedEntry> out;
+  out.reserve(entries->size());
+  for (Entry& e : *entries) {
+    OpenedEntry o{std::move(e), {}, {}, {}};
+    const Entry& x = o.entry;
+    o.actor_name =
+        Open(x.tenant_id, "entry", x.id, "actor_name", x.end_user_id, x.actor_name_sealed);
+    o.text = Open(x.tenant_id, "entry", x.id, "message", x.end_user_id, x.message_sealed);
+    o.payload_json = Open(x.tenant_id, "entry", x.id, "payload", x.end_user_id, x.payload_sealed);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<OpenedParticipant>> ConversationReader::Participants(
+    const Session& session) {
+  auto rows = store_.ListParticipants(session.tenant_id, session.id);
+  if (!rows.ok()) return rows.status();
+  std::vector<OpenedParticipant> out;
+  for (Participant& p : *rows) {
+    OpenedParticipant o{std::move(p), {}};
+    o.display_name = Open(session.tenant_id, "participant", o.participant.id, "display_name",
+                          session.end_user_id, o.participant.display_name_sealed);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<OpenedContext>> ConversationReader::Context(const Session& session) {
+  auto rows = store_.ListContext(session.tenant_id, session.id);
+  if (!rows.ok()) return rows.status();
+  std::vector<OpenedContext> out;
+  for (const ContextEntry& c : *rows) {
+    out.push_back(
+        {c.id,
+         Open(session.tenant_id, "context_entry", c.id, "key", session.end_user_id, c.key_sealed),
+         Open(session.tenant_id, "context_entry", c.id, "value", session.end_user_id,
+              c.value_sealed)});
+  }
+  return out;
+}
+
+}  // namespace convault

@@ -1,0 +1,373 @@
+#include "messaging/ingest.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "crypto/normalize.h"
+#include "messaging/token_vault.h"
+#include "nlohmann/json.hpp"
+
+namespace convault {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int kAttempts = 4;
+
+crypto::FieldContext Field(const std::string& tenant, std::string_view type, const std::string& id,
+                           std::string_view field, const std::string& subject) {
+  return {tenant, type, id, field, subject};
+}
+
+// Masks every string of a JSON value in place.
+absl::Status RedactJson(Json& value, const redact::Policy& policy,
+                        const redact::RedactionScope& scope, std::map<std::string, int>* counts,
+                        redact::RedactionResult* scratch) {
+  if (value.is_string()) {
+    CV_RETURN_IF_ERROR(policy.RedactInto(value.get_ref<const std::string&>(), scope, scratch));
+    if (!scratch->findings.empty()) {
+      for (const auto& f : scratch->findings) ++(*counts)[f.detector];
+      value = scratch->text;
+    }
+  } else if (value.is_array() || value.is_object()) {
+    for (auto& item : value) CV_RETURN_IF_ERROR(RedactJson(item, policy, scope, counts, scratch));
+  }
+  return absl::OkStatus();
+}
+
+std::string RedactionsJson(const std::map<std::string, int>& counts) {
+  Json out = Json::array();
+  for (const auto& [detector, count] : counts) {
+    out.push_back({{"detector", detector}, {"count", count}});
+  }
+  return out.dump();
+}
+
+std::vector<std::pair<std::string, int>> ParseRedactions(const std::string& text) {
+  std::vector<std::pair<std::string, int>> out;
+  Json j = Json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const Json& r : j) {
+    if (r.is_object()) out.emplace_back(r.value("detector", ""), r.value("count", 0));
+  }
+  return out;
+}
+
+// The acknowledgment for a locale: an exact variant, then the language alone.
+const std::string& AcknowledgmentText(const Acknowledgment& a, const std::string& locale) {
+  if (auto it = a.locales.find(locale); it != a.locales.end()) return it->second;
+  std::string language = locale.substr(0, locale.find_first_of("-_"));
+  if (auto it = a.locales.find(language); it != a.locales.end()) return it->second;
+  return a.text;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizePlatformKey(ChannelType type, std::string_view key,
+                                                 std::string_view region) {
+  if (type == ChannelType::kSms || type == ChannelType::kWhatsApp) {
+    return crypto::NormalizePhone(key, region);
+  }
+  return crypto::NormalizePlatformId(key);
+}
+
+IngestPipeline::IngestPipeline(Store& store, crypto::FieldCipher& cipher,
+                               crypto::BlindIndexer& blind, RuleService& rules, Clock& clock,
+                               IdGenerator& ids)
+    : store_(store), cipher_(cipher), blind_(blind), rules_(rules), clock_(clock), ids_(ids) {
+  identifiers_ = *redact::Policy::Compile(*redact::RulesForDetectors({"email", "phone"}));
+}
+
+absl::StatusOr<IngestResult> IngestPipeline::Ingest(const Channel& channel,
+                                                    const InboundMessage& message) {
+  if (!channel.enabled) {
+    return WithCode(absl::FailedPreconditionError("the channel is disabled"), "conflict");
+  }
+  auto seen = store_.FindInbound(channel.tenant_id, channel.id, message.message_id);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) {
+    const InboundRecord& r = **seen;
+    return IngestResult{r.entry_id,
+                        r.session_id,
+                        r.end_user_id,
+                        true,
+                        ParseRedactions(r.redactions),
+                        r.acknowledgment_entry_id};
+  }
+  std::string region = channel.region;
+  if (region.empty()) {
+    auto settings = store_.GetSettings(channel.tenant_id);
+    if (!settings.ok()) return settings.status();
+    region = settings->default_region;
+  }
+  absl::Status last = absl::OkStatus();
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto result = Attempt(channel, message, region);
+    if (!absl::IsAborted(result.status())) return result;
+    last = result.status();  // a concurrent writer moved first: look again
+  }
+  return absl::UnavailableError(absl::StrCat("busy: ", last.message()));
+}
+
+absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
+                                                     const InboundMessage& message,
+                                                     const std::string& region) {
+  const std::string& tenant = channel.tenant_id;
+  absl::Time now = clock_.Now();
+  InboundWrite w;
+  w.record.tenant_id = tenant;
+  w.record.channel_id = channel.id;
+  w.record.external_id = message.message_id;
+  w.activity_at = now;
+  w.platform_key_index = kPlatformKeyIndex;
+
+  // 2. The end user.
+  auto key = NormalizePlatformKey(channel.type, message.platform_key.Reveal(), region);
+  if (!key.ok()) {
+    return absl::InvalidArgumentError("from.platform_key: not a valid address for this channel");
+  }
+  auto token = blind_.Token(tenant, kPlatformKeyIndex, *key);
+  if (!token.ok()) return token.status();
+  w.platform_key_token = *token;
+  auto candidates = store_.FindIndexEntries(tenant, kPlatformKeyIndex, *token, 1000);
+  if (!candidates.ok()) return candidates.status();
+  std::string end_user_id;
+  for (const BlindIndexEntry& c : *candidates) {
+    if (c.object_type != "end_user") continue;
+    auto user = store_.GetEndUser(tenant, c.object_id);
+    if (absl::IsNotFound(user.status())) continue;
+    if (!user.ok()) return user.status();
+    if (user->channel_id != channel.id) continue;
+    w.compared_end_users.push_back(user->id);
+    auto opened = cipher_.Open(Field(tenant, "end_user", user->id, "platform_key", user->id),
+                               user->platform_key_sealed);
+    if (!opened.ok()) continue;  // erased (key destroyed): not this person any more
+    auto theirs = NormalizePlatformKey(channel.type, *opened, region);
+    if (theirs.ok() && *theirs == *key && end_user_id.empty()) end_user_id = user->id;
+  }
+  std::string locale = message.locale;
+  if (end_user_id.empty()) {
+    EndUser u;
+    u.id = ids_.NewId("eu");
+    u.tenant_id = tenant;
+    u.channel_id = channel.id;
+    u.locale = message.locale;
+    u.created_at = now;
+    u.updated_at = now;
+    auto sealed = cipher_.Seal(Field(tenant, "end_user", u.id, "platform_key", u.id),
+                               message.platform_key.Reveal());
+    if (!sealed.ok()) return sealed.status();
+    u.platform_key_sealed = std::move(*sealed);
+    w.index_entries.push_back(
+        {tenant, kPlatformKeyIndex, *token, "end_user", u.id, "platform_key", u.id});
+    if (message.name.has_value() && !message.name->Reveal().empty()) {
+      auto name =
+          cipher_.Seal(Field(tenant, "end_user", u.id, "name", u.id), message.name->Reveal());
+      if (!name.ok()) return name.status();
+      u.name_sealed = std::move(*name);
+      auto normalized = crypto::NormalizeName(message.name->Reveal());
+      if (normalized.ok() && !normalized->empty()) {
+        auto t = blind_.Token(tenant, kNameIndex, *normalized);
+        if (!t.ok()) return t.status();
+        w.index_entries.push_back({tenant, kNameIndex, *t, "end_user", u.id, "name", u.id});
+      }
+    }
+    if (message.profile_picture_url.has_value() && !message.profile_picture_url->Reveal().empty()) {
+      auto pic = cipher_.Seal(Field(tenant, "end_user", u.id, "profile_picture_url", u.id),
+                              message.profile_picture_url->Reveal());
+      if (!pic.ok()) return pic.status();
+      u.profile_picture_url_sealed = std::move(*pic);
+    }
+    end_user_id = u.id;
+    w.new_end_user = std::move(u);
+  } else if (locale.empty()) {
+    auto user = store_.GetEndUser(tenant, end_user_id);
+    if (user.ok()) locale = user->locale;
+  }
+  w.record.end_user_id = end_user_id;
+  const std::string& subject = end_user_id;
+
+  // 3. The session.
+  auto open = store_.FindActiveSession(tenant, channel.id, end_user_id);
+  if (!open.ok()) return open.status();
+  bool first_of_session = !open->has_value();
+  if (first_of_session) {
+    Session s;
+    s.id = ids_.NewId("ses");
+    s.tenant_id = tenant;
+    s.channel_id = channel.id;
+    s.end_user_id = end_user_id;
+    s.status = SessionStatus::kWaiting;
+    s.started_at = now;
+    s.last_activity_at = now;
+    w.record.session_id = s.id;
+    w.new_session = s;
+    Participant p;
+    p.id = ids_.NewId("par");
+    p.tenant_id = tenant;
+    p.session_id = s.id;
+    p.role = ActorType::kEndUser;
+    p.joined_at = now;
+    if (message.name.has_value() && !message.name->Reveal().empty()) {
+      auto name = cipher_.Seal(Field(tenant, "participant", p.id, "display_name", subject),
+                               message.name->Reveal());
+      if (!name.ok()) return name.status();
+      p.display_name_sealed = std::move(*name);
+    }
+    w.participants.push_back(std::move(p));
+    w.session_status = SessionStatus::kWaiting;
+  } else {
+    const Session& s = **open;
+    w.record.session_id = s.id;
+    // A customer writing again: an inactive or new session waits for an answer.
+    w.session_status =
+        s.status == SessionStatus::kActive ? SessionStatus::kActive : SessionStatus::kWaiting;
+  }
+  const std::string& session_id = w.record.session_id;
+
+  // 4. Masking.
+  auto compiled = rules_.Current(tenant);
+  if (!compiled.ok()) return compiled.status();
+  const redact::Policy& policy = *compiled->policy;
+  IdTokenMinter minter(ids_);
+  redact::RedactionScope scope;
+  scope.actor = ActorType::kEndUser;
+  scope.channel_id = channel.id;
+  scope.region = region;
+  scope.tokens = &minter;
+  std::map<std::string, int> counts;
+  thread_local redact::RedactionResult scratch;
+
+  Entry e;
+  e.id = ids_.NewId("ent");
+  e.tenant_id = tenant;
+  e.session_id = session_id;
+  e.end_user_id = subject;
+  e.created_at = now;
+  e.direction = Direction::kInbound;
+  e.actor = ActorType::kEndUser;
+  e.external_id = message.message_id;
+  e.rule_set_version = compiled->version;
+  w.record.entry_id = e.id;
+  if (message.name.has_value() && !message.name->Reveal().empty()) {
+    auto name =
+        cipher_.Seal(Field(tenant, "entry", e.id, "actor_name", subject), message.name->Reveal());
+    if (!name.ok()) return name.status();
+    e.actor_name_sealed = std::move(*name);
+  }
+  // Identifiers (emails, phone numbers) of the original text go to the index.
+  auto index_identifiers = [&](std::string_view original, const std::string& object_type,
+                               const std::string& object_id,
+                               const std::string& field) -> absl::Status {
+    redact::RedactionScope plain;
+    plain.region = region;
+    auto found = identifiers_->Redact(original, plain);
+    if (!found.ok()) return found.status();
+    for (const auto& f : found->findings) {
+      std::string_view value = original.substr(f.start, f.end - f.start);
+      bool email = f.detector == "email";
+      auto normalized =
+          email ? crypto::NormalizeEmail(value) : crypto::NormalizePhone(value, region);
+      if (!normalized.ok()) continue;
+      const char* index = email ? kEmailIndex : kPhoneIndex;
+      auto t = blind_.Token(tenant, index, *normalized);
+      if (!t.ok()) return t.status();
+      w.index_entries.push_back({tenant, index, *t, object_type, object_id, field, subject});
+    }
+    return absl::OkStatus();
+  };
+  if (message.text.has_value()) {
+    const std::string& original = message.text->Reveal();
+    CV_RETURN_IF_ERROR(index_identifiers(original, "entry", e.id, "message"));
+    CV_RETURN_IF_ERROR(policy.RedactInto(original, scope, &scratch));
+    for (const auto& f : scratch.findings) ++counts[f.detector];
+    auto sealed = cipher_.Seal(Field(tenant, "entry", e.id, "message", subject), scratch.text);
+    if (!sealed.ok()) return sealed.status();
+    e.message_sealed = std::move(*sealed);
+    // Tokenized originals are sealed with the entry (TokenVault), under the same subject.
+    // TODO(issue 5): keep them in a token table; until then they are dropped with the text.
+  }
+  if (message.payload_json.has_value()) {
+    Json payload = Json::parse(message.payload_json->Reveal(), nullptr, false);
+    if (payload.is_discarded()) return absl::InvalidArgumentError("payload: not valid JSON");
+    CV_RETURN_IF_ERROR(RedactJson(payload, policy, scope, &counts, &scratch));
+    std::string masked = payload.dump();
+    auto sealed = cipher_.Seal(Field(tenant, "entry", e.id, "payload", subject), masked);
+    if (!sealed.ok()) return sealed.status();
+    e.payload_sealed = std::move(*sealed);
+  }
+  for (const auto& [k, v] : message.context) {
+    ContextEntry c;
+    c.id = ids_.NewId("ctx");
+    c.tenant_id = tenant;
+    c.session_id = session_id;
+    CV_RETURN_IF_ERROR(index_identifiers(v.Reveal(), "context_entry", c.id, "value"));
+    CV_RETURN_IF_ERROR(policy.RedactInto(v.Reveal(), scope, &scratch));
+    for (const auto& f : scratch.findings) ++counts[f.detector];
+    auto key_sealed =
+        cipher_.Seal(Field(tenant, "context_entry", c.id, "key", subject), k.Reveal());
+    if (!key_sealed.ok()) return key_sealed.status();
+    auto value_sealed =
+        cipher_.Seal(Field(tenant, "context_entry", c.id, "value", subject), scratch.text);
+    if (!value_sealed.ok()) return value_sealed.status();
+    c.key_sealed = std::move(*key_sealed);
+    c.value_sealed = std::move(*value_sealed);
+    w.context.push_back(std::move(c));
+  }
+  Json per_detector = Json::object();
+  for (const auto& [detector, count] : counts) per_detector[detector] = count;
+  e.redactions = per_detector.dump();
+  w.record.redactions = RedactionsJson(counts);
+  w.entries.push_back(std::move(e));
+
+  // 6. The acknowledgment, on the first customer message of a session.
+  if (first_of_session && channel.acknowledgment.enabled && !channel.acknowledgment.text.empty()) {
+    Entry ack;
+    ack.id = ids_.NewId("ent");
+    ack.tenant_id = tenant;
+    ack.session_id = session_id;
+    ack.end_user_id = subject;
+    ack.created_at = now;
+    ack.direction = Direction::kOutbound;
+    ack.actor = ActorType::kSystem;
+    ack.delivery_status = DeliveryStatus::kQueued;
+    ack.rule_set_version = compiled->version;
+    ack.redactions = "{}";
+    Json evidence = {{"acknowledgment_version", channel.acknowledgment.version}};
+    ack.entry_payload_sealed = "";
+    auto sealed = cipher_.Seal(Field(tenant, "entry", ack.id, "message", subject),
+                               AcknowledgmentText(channel.acknowledgment, locale));
+    if (!sealed.ok()) return sealed.status();
+    ack.message_sealed = std::move(*sealed);
+    auto payload =
+        cipher_.Seal(Field(tenant, "entry", ack.id, "payload", subject), evidence.dump());
+    if (!payload.ok()) return payload.status();
+    ack.payload_sealed = std::move(*payload);
+    w.record.acknowledgment_entry_id = ack.id;
+    OutboxItem out;
+    out.id = ids_.NewId("out");
+    out.tenant_id = tenant;
+    out.channel_id = channel.id;
+    out.session_id = session_id;
+    out.entry_id = ack.id;
+    out.next_attempt_at = now;
+    out.created_at = now;
+    w.outbox.push_back(std::move(out));
+    w.entries.push_back(std::move(ack));
+    w.mark_initial_response_sent = true;
+  }
+
+  // 7. One transaction.
+  auto committed = store_.CommitInbound(w);
+  if (!committed.ok()) return committed.status();
+  const InboundRecord& r = committed->record;
+  return IngestResult{r.entry_id,
+                      r.session_id,
+                      r.end_user_id,
+                      committed->duplicate,
+                      ParseRedactions(r.redactions),
+                      r.acknowledgment_entry_id};
+}
+
+}  // namespace convault

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "common/ids.h"
+#include "crypto/blind_index.h"
+#include "crypto/field_cipher.h"
+#include "messaging/inbound_message.h"
+#include "messaging/rule_service.h"
+#include "model/channel.h"
+#include "store/store.h"
+
+namespace convault {
+
+// The pipeline every channel shares for a customer's message
+// (ARCHITECTURE.md "one inbound message"; docs/messaging.md):
+//  1. idempotency on the platform message id;
+//  2. the end user by the blind index of the normalized platform key
+//     (candidates opened and compared), created when new;
+//  3. the open session of (channel, end user), created when none;
+//  4. text, payload strings and context values masked with the tenant's rules
+//     for (channel, end_user);
+//  5. every personal field sealed under the end user's DEK; blind-index tokens
+//     for the platform key, the name, and emails and phone numbers in the text
+//     and context values;
+//  6. on a session's first customer message, the channel's acknowledgment as a
+//     system entry queued for delivery;
+//  7. one CommitInbound (group commit); the answer only after it.
+// A concurrent writer that makes the view stale (Aborted) is retried.
+// Thread safety: safe for concurrent use.
+class IngestPipeline {
+ public:
+  IngestPipeline(Store& store, crypto::FieldCipher& cipher, crypto::BlindIndexer& blind,
+                 RuleService& rules, Clock& clock, IdGenerator& ids);
+
+  // InvalidArgument for a platform key that does not normalize;
+  // FailedPrecondition for a disabled channel.
+  absl::StatusOr<IngestResult> Ingest(const Channel& channel, const InboundMessage& message);
+
+  static constexpr const char* kPlatformKeyIndex = "end_user.platform_key";
+  static constexpr const char* kNameIndex = "end_user.name";
+  static constexpr const char* kEmailIndex = "identifier.email";
+  static constexpr const char* kPhoneIndex = "identifier.phone";
+
+ private:
+  absl::StatusOr<IngestResult> Attempt(const Channel& channel, const InboundMessage& message,
+                                       const std::string& region);
+
+  Store& store_;
+  crypto::FieldCipher& cipher_;
+  crypto::BlindIndexer& blind_;
+  RuleService& rules_;
+  Clock& clock_;
+  IdGenerator& ids_;
+  std::shared_ptr<const redact::Policy> identifiers_;  // email and phone, to index
+};
+
+// The platform key as the index reads it: E.164 on phone-number channels
+// (sms, whatsapp), else trimmed and lower-cased.
+absl::StatusOr<std::string> NormalizePlatformKey(ChannelType type, std::string_view key,
+                                                 std::string_view region);
+
+}  // namespace convault

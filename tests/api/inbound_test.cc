@@ -1,0 +1,256 @@
+// POST /v1/channels/{id}/inbound and the conversation reads, through a real
+// server: masking, sealing, idempotency, end users, sessions, acknowledgment.
+#include <filesystem>
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "support/problem_matchers.h"
+#include "support/test_server.h"
+
+namespace convault {
+namespace {
+
+using testing::ExpectProblem;
+using testing::Response;
+using testing::TestServer;
+
+constexpr char kCard[] = "4111 1111 1111 1111";
+constexpr char kEmail[] = "canary.person@example.org";
+constexpr char kName[] = "Canary Zebulon Person";
+constexpr char kKey[] = "visitor-CANARY-77f1";
+
+struct Fixture {
+  TestServer server;
+  std::string channel;
+  std::string integration;
+
+  Fixture() {
+    auto& c = server.client();
+    Response ch = c.PostJson("/v1/channels", server.admin_key(),
+                             {{"type", "byoc"},
+                              {"name", "site"},
+                              {"acknowledgment",
+                               {{"enabled", true},
+                                {"text", "This chat is recorded."},
+                                {"locales", {{"fr", "Cette conversation est enregistree."}}}}}});
+    EXPECT_EQ(ch.status, 201) << ch.body;
+    channel = ch.Json()["id"];
+    integration = server.CreateKey(server.admin_key(), {"integration"}).second;
+    // Emails are masked too, for these tests.
+    EXPECT_EQ(
+        c.PostJson("/v1/sensitive-data-rules", server.admin_key(), {{"detector", "email"}}).status,
+        201);
+  }
+  Response Post(const nlohmann::json& body) {
+    return server.client().PostJson("/v1/channels/" + channel + "/inbound", integration, body);
+  }
+};
+
+nlohmann::json Message(const std::string& id, const std::string& text) {
+  return {{"message_id", id},
+          {"from", {{"platform_key", kKey}, {"name", kName}, {"locale", "fr-CA"}}},
+          {"text", text}};
+}
+
+TEST(InboundApi, MasksSealsAcknowledgesAndAnswersAfterCommit) {
+  Fixture f;
+  auto& c = f.server.client();
+  nlohmann::json first = Message("m-1", std::string("card ") + kCard + ", mail " + kEmail);
+  first["context"] = {{"order", "A-1"}, {"contact_email", kEmail}};
+  first["payload"] = {{"buttons", {{{"title", std::string("pay with ") + kCard}}}}};
+  Response r = f.Post(first);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.Json();
+  EXPECT_FALSE(j["duplicate"].get<bool>());
+  std::string session = j["session_id"], user = j["end_user_id"], entry = j["entry_id"];
+  EXPECT_EQ(session.rfind("ses_", 0), 0u);
+  EXPECT_EQ(user.rfind("eu_", 0), 0u);
+  ASSERT_TRUE(j["acknowledgment_entry_id"].is_string());
+  // Card in text and payload, email in text and a context value.
+  std::map<std::string, int> counts;
+  for (const auto& x : j["redactions"]) counts[x["detector"]] = x["count"];
+  EXPECT_EQ(counts["credit_card"], 2);
+  EXPECT_EQ(counts["email"], 2);
+
+  // The stored entries: masked text, the acknowledgment in the end user's language.
+  Response entries = c.Get("/v1/sessions/" + session + "/entries", f.server.admin_key());
+  ASSERT_EQ(entries.status, 200) << entries.body;
+  auto items = entries.Json()["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["id"], entry);
+  EXPECT_EQ(items[0]["seq"], 1);
+  EXPECT_EQ(items[0]["actor_type"], "end_user");
+  EXPECT_EQ(items[0]["actor_name"], kName);
+  EXPECT_EQ(items[0]["text"], "card ***************1111, mail [EMAIL]");
+  EXPECT_EQ(items[0]["payload"]["buttons"][0]["title"], "pay with ***************1111");
+  EXPECT_EQ(items[0]["message_id"], "m-1");
+  EXPECT_EQ(items[0]["redactions"]["credit_card"], 2);
+  EXPECT_EQ(items[1]["actor_type"], "system");
+  EXPECT_EQ(items[1]["direction"], "outbound");
+  EXPECT_EQ(items[1]["text"], "Cette conversation est enregistree.");
+  EXPECT_EQ(items[1]["delivery_status"], "queued");
+  EXPECT_EQ(entries.body.find(kCard), std::string::npos);
+
+  auto context = c.Get("/v1/sessions/" + session + "/context", f.server.admin_key()).Json();
+  ASSERT_EQ(context["items"].size(), 2u);
+  EXPECT_EQ(context["items"][0]["value"].get<std::string>().find(kEmail), std::string::npos);
+
+  auto s = c.Get("/v1/sessions/" + session, f.server.admin_key()).Json();
+  EXPECT_EQ(s["status"], "waiting");
+  EXPECT_EQ(s["participants"][0]["display_name"], kName);
+  EXPECT_EQ(s["participants"][0]["role"], "end_user");
+
+  auto eu = c.Get("/v1/end-users/" + user, f.server.admin_key()).Json();
+  EXPECT_EQ(eu["platform_key"], kKey);
+  EXPECT_EQ(eu["name"], kName);
+  EXPECT_TRUE(eu["has_initial_response_sent"].get<bool>());
+  // Exact lookup by platform key (case-insensitive ids).
+  auto found = c.Get("/v1/end-users?channel_id=" + f.channel + "&platform_key=VISITOR-canary-77F1",
+                     f.server.admin_key())
+                   .Json();
+  ASSERT_EQ(found["items"].size(), 1u);
+  EXPECT_EQ(found["items"][0]["id"], user);
+  EXPECT_TRUE(c.Get("/v1/end-users?channel_id=" + f.channel + "&platform_key=someone-else",
+                    f.server.admin_key())
+                  .Json()["items"]
+                  .empty());
+}
+
+TEST(InboundApi, RepeatsAreAnsweredReturningUsersContinueTheirSession) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto first = f.Post(Message("m-1", "hello")).Json();
+  auto repeat = f.Post(Message("m-1", "hello again, different text")).Json();
+  EXPECT_TRUE(repeat["duplicate"].get<bool>());
+  EXPECT_EQ(repeat["entry_id"], first["entry_id"]);
+  EXPECT_EQ(repeat["session_id"], first["session_id"]);
+  auto second = f.Post(Message("m-2", "it is me again")).Json();
+  EXPECT_FALSE(second["duplicate"].get<bool>());
+  EXPECT_EQ(second["end_user_id"], first["end_user_id"]);
+  EXPECT_EQ(second["session_id"], first["session_id"]);
+  EXPECT_TRUE(second["acknowledgment_entry_id"].is_null());  // once per session
+  auto items = c.Get("/v1/sessions/" + first["session_id"].get<std::string>() + "/entries",
+                     f.server.admin_key())
+                   .Json()["items"];
+  ASSERT_EQ(items.size(), 3u);  // m-1, acknowledgment, m-2
+  EXPECT_EQ(items[2]["seq"], 3);
+  EXPECT_EQ(items[2]["text"], "it is me again");
+  // Another visitor gets their own end user and session.
+  nlohmann::json other = Message("m-3", "hi");
+  other["from"]["platform_key"] = "visitor-2";
+  auto third = f.Post(other).Json();
+  EXPECT_NE(third["end_user_id"], first["end_user_id"]);
+  EXPECT_NE(third["session_id"], first["session_id"]);
+  auto sessions = c.Get("/v1/sessions?channel_id=" + f.channel, f.server.admin_key()).Json();
+  EXPECT_EQ(sessions["items"].size(), 2u);
+  auto mine = c.Get("/v1/sessions?end_user_id=" + first["end_user_id"].get<std::string>(),
+                    f.server.admin_key())
+                  .Json();
+  EXPECT_EQ(mine["items"].size(), 1u);
+}
+
+TEST(InboundApi, BadInputIsRefusedAndNothingIsStored) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto field_of = [](const Response& r) {
+    auto j = r.Json();
+    return j.contains("errors") && !j["errors"].empty() ? j["errors"][0]["field"].get<std::string>()
+                                                        : std::string();
+  };
+  struct Case {
+    nlohmann::json body;
+    std::string field;
+  };
+  nlohmann::json ok = Message("m-x", "hello");
+  auto without = [&](const std::string& k) {
+    nlohmann::json b = ok;
+    b.erase(k);
+    return b;
+  };
+  auto with = [&](const std::string& k, nlohmann::json v) {
+    nlohmann::json b = ok;
+    b[k] = std::move(v);
+    return b;
+  };
+  nlohmann::json deep = "x";
+  for (int i = 0; i < 40; ++i) deep = nlohmann::json::array({deep});
+  std::vector<Case> cases = {
+      {without("message_id"), "message_id"},
+      {with("message_id", ""), "message_id"},
+      {with("message_id", 12), "message_id"},
+      {without("from"), "from"},
+      {with("from", {{"name", "x"}}), "from.platform_key"},
+      {with("from", "someone"), "from"},
+      {without("text"), "text"},
+      {with("text", std::string(64 * 1024 + 1, 'a')), "text"},
+      {with("text", 5), "text"},
+      {with("payload", "not an object"), "payload"},
+      {with("context", {{"k", 1}}), "context"},
+      {with("sent_at", "yesterday"), "sent_at"},
+      {with("extra", 1), "extra"},
+  };
+  for (const Case& k : cases) {
+    Response r = f.Post(k.body);
+    ExpectProblem(r, 400, "invalid_request");
+    EXPECT_EQ(field_of(r), k.field) << k.body.dump().substr(0, 200) << " -> " << r.body;
+  }
+  ExpectProblem(f.Post(with("payload", {{"deep", deep}})), 400, "invalid_request");
+  ExpectProblem(
+      c.Send("POST", "/v1/channels/" + f.channel + "/inbound", f.integration,
+             "{\"message_id\": \"m\", \"from\": {\"platform_key\": \"a\"}, \"text\": \"\xc3\x28\"}",
+             {{"Content-Type", "application/json"}}),
+      400, "invalid_request");
+  ExpectProblem(c.PostJson("/v1/channels/ch_doesnotexist00000000/inbound", f.integration, ok), 404,
+                "not_found");
+  ExpectProblem(c.PostJson("/v1/channels/" + f.channel + "/inbound", f.server.admin_key(), ok), 403,
+                "forbidden");
+  auto [tenant_b, admin_b] = f.server.CreateTenant("beta");
+  auto integration_b = f.server.CreateKey(admin_b, {"integration"}).second;
+  ExpectProblem(c.PostJson("/v1/channels/" + f.channel + "/inbound", integration_b, ok), 404,
+                "not_found");
+  EXPECT_TRUE(c.Get("/v1/sessions", f.server.admin_key()).Json()["items"].empty());
+  // A valid message still goes through afterwards.
+  EXPECT_EQ(f.Post(ok).status, 200);
+}
+
+TEST(InboundApi, AnotherTenantSeesNoneOfIt) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto j = f.Post(Message("m-1", "hello")).Json();
+  auto [tenant_b, admin_b] = f.server.CreateTenant("beta");
+  std::string session = j["session_id"], user = j["end_user_id"];
+  ExpectProblem(c.Get("/v1/sessions/" + session, admin_b), 404, "not_found");
+  ExpectProblem(c.Get("/v1/sessions/" + session + "/entries", admin_b), 404, "not_found");
+  ExpectProblem(c.Get("/v1/sessions/" + session + "/context", admin_b), 404, "not_found");
+  ExpectProblem(c.Get("/v1/end-users/" + user, admin_b), 404, "not_found");
+  EXPECT_TRUE(c.Get("/v1/sessions", admin_b).Json()["items"].empty());
+  EXPECT_TRUE(c.Get("/v1/end-users?channel_id=" + f.channel + "&platform_key=" + kKey, admin_b)
+                  .Json()["items"]
+                  .empty());
+}
+
+TEST(InboundApi, DataFilesHoldNoPlaintextPersonalValues) {
+  Fixture f;
+  nlohmann::json m = Message("m-1", std::string("card ") + kCard + ", mail " + kEmail);
+  m["context"] = {{"email", kEmail}};
+  ASSERT_EQ(f.Post(m).status, 200);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(f.Post(Message("m-" + std::to_string(i + 2), std::string("again ") + kEmail)).status,
+              200);
+  }
+  f.server.Stop();  // the files as a crash or a backup would leave them (WAL included)
+  int files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(f.server.data_dir())) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const char* canary : {kCard, kEmail, kName, kKey, "CANARY", "Zebulon"}) {
+      EXPECT_EQ(bytes.find(canary), std::string::npos) << canary << " in " << e.path();
+    }
+    ++files;
+  }
+  EXPECT_GE(files, 2);
+}
+
+}  // namespace
+}  // namespace convault
