@@ -54,6 +54,24 @@ struct InboundCommit {
   bool duplicate = false;
 };
 
+// Entries an agent, a bot or the system adds to an open session, with their
+// outbox rows (Store::AppendEntries).
+struct EntriesWrite {
+  std::string tenant_id;
+  std::string session_id;
+  std::vector<Entry> entries;  // the store assigns seq
+  std::vector<Participant> participants;
+  std::vector<OutboxItem> outbox;
+  std::optional<SessionStatus> session_status;  // unchanged when unset
+  absl::Time activity_at;
+};
+
+// What a sweep of one channel changed.
+struct SweepCounts {
+  int64_t made_inactive = 0;
+  int64_t ended = 0;
+};
+
 // Filters of GET /v1/sessions.
 struct SessionFilter {
   std::string channel_id;

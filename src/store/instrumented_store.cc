@@ -165,4 +165,22 @@ absl::StatusOr<std::vector<Participant>> InstrumentedStore::ListParticipants(
   return Timed("list_participants", [&] { return base_.ListParticipants(tenant_id, session_id); });
 }
 
+absl::StatusOr<std::vector<Entry>> InstrumentedStore::AppendEntries(const EntriesWrite& write) {
+  return Timed("append_entries", [&] { return base_.AppendEntries(write); });
+}
+absl::StatusOr<Session> InstrumentedStore::EndSession(std::string_view tenant_id,
+                                                      std::string_view session_id, absl::Time at,
+                                                      std::string_view reason) {
+  return Timed("end_session", [&] { return base_.EndSession(tenant_id, session_id, at, reason); });
+}
+absl::StatusOr<SweepCounts> InstrumentedStore::SweepSessions(std::string_view tenant_id,
+                                                             std::string_view channel_id,
+                                                             absl::Time inactive_before,
+                                                             absl::Time end_before,
+                                                             absl::Time now) {
+  return Timed("sweep_sessions", [&] {
+    return base_.SweepSessions(tenant_id, channel_id, inactive_before, end_before, now);
+  });
+}
+
 }  // namespace convault

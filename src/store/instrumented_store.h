@@ -67,6 +67,12 @@ class InstrumentedStore final : public Store {
                                                         std::string_view session_id) override;
   absl::StatusOr<std::vector<Participant>> ListParticipants(std::string_view tenant_id,
                                                             std::string_view session_id) override;
+  absl::StatusOr<std::vector<Entry>> AppendEntries(const EntriesWrite& write) override;
+  absl::StatusOr<Session> EndSession(std::string_view tenant_id, std::string_view session_id,
+                                     absl::Time at, std::string_view reason) override;
+  absl::StatusOr<SweepCounts> SweepSessions(std::string_view tenant_id, std::string_view channel_id,
+                                            absl::Time inactive_before, absl::Time end_before,
+                                            absl::Time now) override;
   void Close() override { base_.Close(); }
 
  private:

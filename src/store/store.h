@@ -142,6 +142,23 @@ class Store {
   virtual absl::StatusOr<std::vector<Participant>> ListParticipants(
       std::string_view tenant_id, std::string_view session_id) = 0;
 
+  // Adds entries to a session that is not ended, assigning seq in order;
+  // returns the entries as stored. NotFound (session), FailedPrecondition
+  // (code "session_ended") when it has ended.
+  virtual absl::StatusOr<std::vector<Entry>> AppendEntries(const EntriesWrite& write) = 0;
+  // Ends a session (status ended, ended_at, end_reason). NotFound;
+  // FailedPrecondition (code "session_ended") when it already has.
+  virtual absl::StatusOr<Session> EndSession(std::string_view tenant_id,
+                                             std::string_view session_id, absl::Time at,
+                                             std::string_view reason) = 0;
+  // For one channel: sessions new, waiting or active with no activity since
+  // `inactive_before` become inactive; inactive ones with none since
+  // `end_before` end (reason "inactivity", ended at `now`).
+  virtual absl::StatusOr<SweepCounts> SweepSessions(std::string_view tenant_id,
+                                                    std::string_view channel_id,
+                                                    absl::Time inactive_before,
+                                                    absl::Time end_before, absl::Time now) = 0;
+
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;
 };

@@ -643,6 +643,87 @@ TEST_P(StoreConformance, SessionsListWithFiltersWithinATenant) {
   EXPECT_FALSE(store_->FindActiveSession("ten_a", "ch_2", "eu_1")->has_value());
 }
 
+TEST_P(StoreConformance, AppendedEntriesContinueTheSessionUntilItEnds) {
+  AddTenant("ten_a", "a");
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, clock_.Now()))
+          .ok());
+  clock_.Advance(absl::Minutes(1));
+  EntriesWrite w;
+  w.tenant_id = "ten_a";
+  w.session_id = "ses_1";
+  convault::Entry reply;
+  reply.id = "ent_reply";
+  reply.tenant_id = "ten_a";
+  reply.session_id = "ses_1";
+  reply.end_user_id = "eu_1";
+  reply.direction = Direction::kOutbound;
+  reply.actor = ActorType::kAgent;
+  reply.delivery_status = DeliveryStatus::kQueued;
+  reply.created_at = clock_.Now();
+  w.entries = {reply};
+  w.outbox.push_back(
+      {"out_1", "ten_a", "ch_1", "ses_1", "ent_reply", 0, clock_.Now(), clock_.Now()});
+  w.session_status = SessionStatus::kActive;
+  w.activity_at = clock_.Now();
+  auto stored = store_->AppendEntries(w);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->at(0).seq, 2);
+  auto s = store_->GetSession("ten_a", "ses_1");
+  EXPECT_EQ(s->status, SessionStatus::kActive);
+  EXPECT_EQ(s->last_activity_at, clock_.Now());
+  EXPECT_EQ(store_->ListEntries("ten_a", "ses_1", 0, 10)->back().actor, ActorType::kAgent);
+
+  auto ended = store_->EndSession("ten_a", "ses_1", clock_.Now(), "agent");
+  ASSERT_TRUE(ended.ok()) << ended.status();
+  EXPECT_EQ(ended->status, SessionStatus::kEnded);
+  EXPECT_EQ(ended->end_reason, "agent");
+  EXPECT_EQ(ended->ended_at, clock_.Now());
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      store_->EndSession("ten_a", "ses_1", clock_.Now(), "agent").status()));
+  reply.id = "ent_late";
+  w.entries = {reply};
+  w.outbox.clear();
+  EXPECT_TRUE(absl::IsFailedPrecondition(store_->AppendEntries(w).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->EndSession("ten_b", "ses_1", clock_.Now(), "x").status()));
+  w.session_id = "ses_404";
+  EXPECT_TRUE(absl::IsNotFound(store_->AppendEntries(w).status()));
+  // The end user may open a new session now.
+  EXPECT_FALSE(store_->FindActiveSession("ten_a", "ch_1", "eu_1")->has_value());
+  InboundWrite again = MakeInbound("ten_a", "m2", "eu_1", false, "ses_2", true, clock_.Now());
+  again.compared_end_users = {"eu_1"};
+  EXPECT_TRUE(store_->CommitInbound(again).ok());
+}
+
+TEST_P(StoreConformance, SweepMakesIdleSessionsInactiveThenEndsThem) {
+  AddTenant("ten_a", "a");
+  absl::Time t0 = clock_.Now();
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, t0)).ok());
+  InboundWrite later = MakeInbound("ten_a", "m2", "eu_2", true, "ses_2", true, t0 + absl::Hours(2));
+  later.compared_end_users = {"eu_1"};
+  ASSERT_TRUE(store_->CommitInbound(later).ok());
+  absl::Time now = t0 + absl::Hours(2) + absl::Minutes(10);
+  // 30 minutes of inactivity; end 24 hours after that.
+  auto first = store_->SweepSessions("ten_a", "ch_1", now - absl::Minutes(30),
+                                     now - absl::Minutes(30) - absl::Hours(24), now);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->made_inactive, 1);
+  EXPECT_EQ(first->ended, 0);
+  EXPECT_EQ(store_->GetSession("ten_a", "ses_1")->status, SessionStatus::kInactive);
+  EXPECT_EQ(store_->GetSession("ten_a", "ses_2")->status, SessionStatus::kWaiting);
+  EXPECT_EQ(store_->SweepSessions("ten_b", "ch_1", now, now, now)->made_inactive, 0);
+  now += absl::Hours(30);
+  auto second = store_->SweepSessions("ten_a", "ch_1", now - absl::Minutes(30),
+                                      now - absl::Minutes(30) - absl::Hours(24), now);
+  EXPECT_EQ(second->ended, 1);
+  EXPECT_EQ(second->made_inactive, 1);
+  auto s1 = store_->GetSession("ten_a", "ses_1");
+  EXPECT_EQ(s1->status, SessionStatus::kEnded);
+  EXPECT_EQ(s1->end_reason, "inactivity");
+  EXPECT_EQ(s1->ended_at, now);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"memory",

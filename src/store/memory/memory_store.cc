@@ -498,6 +498,69 @@ absl::StatusOr<std::vector<Participant>> MemoryStore::ListParticipants(
   return out;
 }
 
+absl::StatusOr<std::vector<Entry>> MemoryStore::AppendEntries(const EntriesWrite& w) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = sessions_.find({w.tenant_id, w.session_id});
+  if (it == sessions_.end()) return absl::NotFoundError("session not found");
+  Session& session = it->second;
+  if (session.status == SessionStatus::kEnded) {
+    return WithCode(absl::FailedPreconditionError("the session has ended"), "session_ended");
+  }
+  std::vector<Entry> stored;
+  for (Entry e : w.entries) {
+    e.seq = session.next_seq++;
+    entries_[{w.tenant_id, w.session_id, e.seq}] = e;
+    stored.push_back(std::move(e));
+  }
+  participants_.insert(participants_.end(), w.participants.begin(), w.participants.end());
+  outbox_.insert(outbox_.end(), w.outbox.begin(), w.outbox.end());
+  if (w.session_status.has_value()) session.status = *w.session_status;
+  session.last_activity_at = w.activity_at;
+  return stored;
+}
+
+absl::StatusOr<Session> MemoryStore::EndSession(std::string_view tenant_id,
+                                                std::string_view session_id, absl::Time at,
+                                                std::string_view reason) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = sessions_.find({std::string(tenant_id), std::string(session_id)});
+  if (it == sessions_.end()) return absl::NotFoundError("session not found");
+  Session& s = it->second;
+  if (s.status == SessionStatus::kEnded) {
+    return WithCode(absl::FailedPreconditionError("the session has ended"), "session_ended");
+  }
+  s.status = SessionStatus::kEnded;
+  s.ended_at = at;
+  s.end_reason = std::string(reason);
+  return s;
+}
+
+absl::StatusOr<SweepCounts> MemoryStore::SweepSessions(std::string_view tenant_id,
+                                                       std::string_view channel_id,
+                                                       absl::Time inactive_before,
+                                                       absl::Time end_before, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  SweepCounts counts;
+  for (auto& [key, s] : sessions_) {
+    if (s.tenant_id != tenant_id || s.channel_id != channel_id) continue;
+    if (s.status == SessionStatus::kInactive && s.last_activity_at < end_before) {
+      s.status = SessionStatus::kEnded;
+      s.ended_at = now;
+      s.end_reason = "inactivity";
+      ++counts.ended;
+    } else if ((s.status == SessionStatus::kNew || s.status == SessionStatus::kWaiting ||
+                s.status == SessionStatus::kActive) &&
+               s.last_activity_at < inactive_before) {
+      s.status = SessionStatus::kInactive;
+      ++counts.made_inactive;
+    }
+  }
+  return counts;
+}
+
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

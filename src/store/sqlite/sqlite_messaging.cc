@@ -430,4 +430,114 @@ absl::StatusOr<std::vector<Participant>> SqliteStore::ListParticipants(
   });
 }
 
+absl::StatusOr<std::vector<Entry>> SqliteStore::AppendEntries(const EntriesWrite& w) {
+  std::vector<Entry> stored;
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    stored.clear();
+    CV_SQL(q, c, "SELECT status, next_seq FROM sessions WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, w.tenant_id).Bind(2, w.session_id).Step());
+    if (!row) return absl::NotFoundError("session not found");
+    if (q->Int(0) == static_cast<int64_t>(SessionStatus::kEnded)) {
+      return WithCode(absl::FailedPreconditionError("the session has ended"), "session_ended");
+    }
+    int64_t status = q->Int(0);
+    int64_t next_seq = q->Int(1);
+    for (Entry e : w.entries) {
+      e.seq = next_seq++;
+      CV_RETURN_IF_ERROR(InsertEntry(c, e));
+      stored.push_back(std::move(e));
+    }
+    for (const Participant& p : w.participants) {
+      CV_SQL(ins, c,
+             "INSERT INTO participants (tenant_id, id, session_id, role, display_name, joined_at) "
+             "VALUES (?, ?, ?, ?, ?, ?)");
+      ins->Bind(1, p.tenant_id)
+          .Bind(2, p.id)
+          .Bind(3, p.session_id)
+          .Bind(4, static_cast<int64_t>(p.role));
+      BindSealed(*ins, 5, p.display_name_sealed);
+      CV_RETURN_IF_ERROR(ins->Bind(6, ToStorageMicros(p.joined_at)).Run());
+    }
+    for (const OutboxItem& o : w.outbox) {
+      CV_SQL(ins, c,
+             "INSERT INTO outbox (tenant_id, id, channel_id, session_id, entry_id, attempts, "
+             "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      CV_RETURN_IF_ERROR(ins->Bind(1, o.tenant_id)
+                             .Bind(2, o.id)
+                             .Bind(3, o.channel_id)
+                             .Bind(4, o.session_id)
+                             .Bind(5, o.entry_id)
+                             .Bind(6, int64_t{o.attempts})
+                             .Bind(7, ToStorageMicros(o.next_attempt_at))
+                             .Bind(8, ToStorageMicros(o.created_at))
+                             .Run());
+    }
+    if (w.session_status.has_value()) status = static_cast<int64_t>(*w.session_status);
+    CV_SQL(up, c,
+           "UPDATE sessions SET status = ?, last_activity_at = ?, next_seq = ? "
+           "WHERE tenant_id = ? AND id = ?");
+    return up->Bind(1, status)
+        .Bind(2, ToStorageMicros(w.activity_at))
+        .Bind(3, next_seq)
+        .Bind(4, w.tenant_id)
+        .Bind(5, w.session_id)
+        .Run();
+  });
+  if (!written.ok()) return written;
+  return stored;
+}
+
+absl::StatusOr<Session> SqliteStore::EndSession(std::string_view tenant_id,
+                                                std::string_view session_id, absl::Time at,
+                                                std::string_view reason) {
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c, "SELECT status FROM sessions WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, session_id).Step());
+    if (!row) return absl::NotFoundError("session not found");
+    if (q->Int(0) == static_cast<int64_t>(SessionStatus::kEnded)) {
+      return WithCode(absl::FailedPreconditionError("the session has ended"), "session_ended");
+    }
+    CV_SQL(up, c,
+           "UPDATE sessions SET status = 5, ended_at = ?, end_reason = ? "
+           "WHERE tenant_id = ? AND id = ?");
+    return up->Bind(1, ToStorageMicros(at))
+        .Bind(2, reason)
+        .Bind(3, tenant_id)
+        .Bind(4, session_id)
+        .Run();
+  });
+  if (!written.ok()) return written;
+  return GetSession(tenant_id, session_id);
+}
+
+absl::StatusOr<SweepCounts> SqliteStore::SweepSessions(std::string_view tenant_id,
+                                                       std::string_view channel_id,
+                                                       absl::Time inactive_before,
+                                                       absl::Time end_before, absl::Time now) {
+  SweepCounts counts;
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    // End first, so that a session made inactive now is not ended in the same sweep.
+    CV_SQL(end, c,
+           "UPDATE sessions SET status = 5, ended_at = ?, end_reason = 'inactivity' "
+           "WHERE tenant_id = ? AND channel_id = ? AND status = 4 AND last_activity_at < ?");
+    CV_RETURN_IF_ERROR(end->Bind(1, ToStorageMicros(now))
+                           .Bind(2, tenant_id)
+                           .Bind(3, channel_id)
+                           .Bind(4, ToStorageMicros(end_before))
+                           .Run());
+    counts.ended = c.Changes();
+    CV_SQL(idle, c,
+           "UPDATE sessions SET status = 4 WHERE tenant_id = ? AND channel_id = ? AND "
+           "status IN (1, 2, 3) AND last_activity_at < ?");
+    CV_RETURN_IF_ERROR(idle->Bind(1, tenant_id)
+                           .Bind(2, channel_id)
+                           .Bind(3, ToStorageMicros(inactive_before))
+                           .Run());
+    counts.made_inactive = c.Changes();
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return counts;
+}
+
 }  // namespace convault
