@@ -13,25 +13,16 @@ struct CodeStatus {
 };
 
 constexpr CodeStatus kCodes[] = {
-    {"invalid_request", 400},
-    {"unauthenticated", 401},
-    {"forbidden", 403},
-    {"processing_restricted", 403},
-    {"not_found", 404},
-    {"method_not_allowed", 405},
-    {"request_timeout", 408},
-    {"conflict", 409},
-    {"consent_required", 409},
-    {"opted_out", 409},
-    {"legal_hold", 409},
-    {"hipaa_channel_not_eligible", 409},
-    {"last_admin_key", 409},
-    {"payload_too_large", 413},
-    {"unsupported_media_type", 415},
-    {"rate_limited", 429},
-    {"headers_too_large", 431},
-    {"internal", 500},
-    {"unavailable", 503},
+    {"invalid_request", 400},   {"unauthenticated", 401},
+    {"forbidden", 403},         {"processing_restricted", 403},
+    {"not_found", 404},         {"method_not_allowed", 405},
+    {"request_timeout", 408},   {"conflict", 409},
+    {"consent_required", 409},  {"opted_out", 409},
+    {"legal_hold", 409},        {"hipaa_channel_not_eligible", 409},
+    {"last_admin_key", 409},    {"session_ended", 409},
+    {"payload_too_large", 413}, {"unsupported_media_type", 415},
+    {"rate_limited", 429},      {"headers_too_large", 431},
+    {"internal", 500},          {"unavailable", 503},
 };
 
 std::string_view CodeForAbsl(absl::StatusCode code) {

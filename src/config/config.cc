@@ -121,6 +121,10 @@ const std::vector<Field>& Fields() {
                  [](Config& c, int64_t v) { c.messaging.max_text_bytes = static_cast<int>(v); }),
         IntField("messaging.max_payload_depth", 1, 64, "deepest nesting of a message payload",
                  [](Config& c, int64_t v) { c.messaging.max_payload_depth = static_cast<int>(v); }),
+        IntField(
+            "messaging.sweep_interval_seconds", 1, 3600,
+            "how often idle sessions are made inactive or ended",
+            [](Config& c, int64_t v) { c.messaging.sweep_interval_seconds = static_cast<int>(v); }),
         IntField("http.io_threads", 0, 256, "network threads (0: one per core)",
                  [](Config& c, int64_t v) { c.http.io_threads = static_cast<int>(v); }),
         IntField("http.handler_threads", 1, 4096, "request handler threads",

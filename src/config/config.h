@@ -44,8 +44,9 @@ struct KeyOptions {
 };
 
 struct MessagingOptions {
-  int max_text_bytes = 64 * 1024;  // longest message text (400 above)
-  int max_payload_depth = 16;      // deepest nesting of a message payload
+  int max_text_bytes = 64 * 1024;   // longest message text (400 above)
+  int max_payload_depth = 16;       // deepest nesting of a message payload
+  int sweep_interval_seconds = 30;  // how often idle sessions are looked for
 };
 
 struct LogOptions {

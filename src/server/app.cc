@@ -132,12 +132,18 @@ absl::Status App::Serve() {
   inbound_handler_ = std::make_unique<InboundHandler>(*channels_, *ingest_, config_.messaging);
   inbound_handler_->Register(router_);
   reader_ = std::make_unique<ConversationReader>(*store_, *field_cipher_);
-  sessions_handler_ = std::make_unique<SessionsHandler>(*store_, *reader_);
+  replies_ =
+      std::make_unique<ReplyService>(*store_, *field_cipher_, *rules_, *reader_, clock_, ids_);
+  sessions_handler_ =
+      std::make_unique<SessionsHandler>(*store_, *reader_, *replies_, clock_, config_.messaging);
   sessions_handler_->Register(router_);
   end_users_handler_ =
       std::make_unique<EndUsersHandler>(*store_, *channels_, *reader_, *blind_index_);
   end_users_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_);
+  sweeper_ = std::make_unique<SessionSweeper>(*store_, clock_);
+  session_jobs_ = std::make_unique<SessionJobs>(
+      *sweeper_, absl::Seconds(config_.messaging.sweep_interval_seconds));
   key_jobs_ =
       std::make_unique<KeyJobs>(*kek_rotator_, absl::Seconds(config_.keys.rewrap_interval_seconds));
   auto http = HttpServer::Start(config_.http, *service_);
@@ -160,6 +166,7 @@ void App::Shutdown() {
     http_->Shutdown();
   }
   if (key_jobs_) key_jobs_->Stop();
+  if (session_jobs_) session_jobs_->Stop();
   if (store_) store_->Close();
   if (key_store_) key_store_->Close();
   if (http_) log::Info("server", "stopped", {});

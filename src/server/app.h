@@ -29,6 +29,7 @@
 #include "crypto/key_provider.h"
 #include "server/data_dir.h"
 #include "server/key_jobs.h"
+#include "server/session_jobs.h"
 #include "store/instrumented_store.h"
 #include "store/key_store.h"
 #include "store/store.h"
@@ -61,6 +62,8 @@ class App {
   crypto::KeyProvider& key_provider() { return *key_provider_; }
   crypto::KeyManager& keys() { return *key_manager_; }
   crypto::FieldCipher& field_cipher() { return *field_cipher_; }
+  // Null before Serve().
+  SessionSweeper* sweeper() { return sweeper_.get(); }
   crypto::BlindIndexer& blind_index() { return *blind_index_; }
   crypto::KekRotator& kek_rotator() { return *kek_rotator_; }
   // One round of the background key jobs (rewrap, destroy drained KEK versions), now.
@@ -101,7 +104,10 @@ class App {
   std::unique_ptr<IngestPipeline> ingest_;
   std::unique_ptr<InboundHandler> inbound_handler_;
   std::unique_ptr<ConversationReader> reader_;
+  std::unique_ptr<ReplyService> replies_;
   std::unique_ptr<SessionsHandler> sessions_handler_;
+  std::unique_ptr<SessionSweeper> sweeper_;
+  std::unique_ptr<SessionJobs> session_jobs_;
   std::unique_ptr<EndUsersHandler> end_users_handler_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;

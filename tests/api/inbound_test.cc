@@ -252,5 +252,96 @@ TEST(InboundApi, DataFilesHoldNoPlaintextPersonalValues) {
   EXPECT_GE(files, 2);
 }
 
+TEST(InboundApi, AgentAndBotRepliesAreMaskedQueuedAndActivateTheSession) {
+  Fixture f;
+  auto& c = f.server.client();
+  std::string session = f.Post(Message("m-1", "help")).Json()["session_id"];
+  auto agent = f.server.CreateKey(f.server.admin_key(), {"agent"}).second;
+  auto bot = f.server.CreateKey(f.server.admin_key(), {"bot"}).second;
+  Response r = c.PostJson("/v1/sessions/" + session + "/entries", agent,
+                          {{"text", std::string("I see card ") + kCard}, {"actor_name", "Sam"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto e = r.Json();
+  EXPECT_EQ(e["actor_type"], "agent");
+  EXPECT_EQ(e["actor_name"], "Sam");
+  EXPECT_EQ(e["text"], "I see card ***************1111");
+  EXPECT_EQ(e["delivery_status"], "queued");
+  EXPECT_EQ(e["direction"], "outbound");
+  EXPECT_EQ(e["seq"], 3);  // after the message and the acknowledgment
+  EXPECT_EQ(c.Get("/v1/sessions/" + session, f.server.admin_key()).Json()["status"], "active");
+  Response b = c.PostJson("/v1/sessions/" + session + "/entries", bot,
+                          {{"payload", {{"quick_replies", {"yes", "no"}}}}});
+  ASSERT_EQ(b.status, 201) << b.body;
+  EXPECT_EQ(b.Json()["actor_type"], "bot");
+  EXPECT_EQ(b.Json()["payload"]["quick_replies"][1], "no");
+
+  ExpectProblem(c.PostJson("/v1/sessions/" + session + "/entries", f.integration, {{"text", "x"}}),
+                403, "forbidden");
+  ExpectProblem(c.PostJson("/v1/sessions/" + session + "/entries", agent, {}), 400,
+                "invalid_request");
+  ExpectProblem(c.PostJson("/v1/sessions/" + session + "/entries", agent, {{"text", 1}}), 400,
+                "invalid_request");
+  ExpectProblem(
+      c.PostJson("/v1/sessions/ses_doesnotexist000000000/entries", agent, {{"text", "x"}}), 404,
+      "not_found");
+  auto [tenant_b, admin_b] = f.server.CreateTenant("beta");
+  auto agent_b = f.server.CreateKey(admin_b, {"agent"}).second;
+  ExpectProblem(c.PostJson("/v1/sessions/" + session + "/entries", agent_b, {{"text", "x"}}), 404,
+                "not_found");
+  ExpectProblem(c.PostJson("/v1/sessions/" + session + "/end", agent_b, nlohmann::json::object()),
+                404, "not_found");
+
+  // Ending: no more replies; the customer's next message opens a new session.
+  Response ended = c.PostJson("/v1/sessions/" + session + "/end", agent, nlohmann::json::object());
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  EXPECT_EQ(ended.Json()["status"], "ended");
+  EXPECT_EQ(ended.Json()["end_reason"], "agent");
+  EXPECT_TRUE(ended.Json()["ended_at"].is_string());
+  ExpectProblem(c.PostJson("/v1/sessions/" + session + "/entries", agent, {{"text", "late"}}), 409,
+                "session_ended");
+  ExpectProblem(c.PostJson("/v1/sessions/" + session + "/end", agent, nlohmann::json::object()),
+                409, "session_ended");
+  auto next = f.Post(Message("m-2", "me again")).Json();
+  EXPECT_NE(next["session_id"], session);
+  EXPECT_TRUE(next["acknowledgment_entry_id"].is_string());
+}
+
+TEST(InboundApi, IdleSessionsBecomeInactiveThenEndOnTheInjectedClock) {
+  Fixture f;
+  auto& c = f.server.client();
+  std::string session = f.Post(Message("m-1", "hello")).Json()["session_id"];
+  auto status = [&] {
+    return c.Get("/v1/sessions/" + session, f.server.admin_key()).Json()["status"];
+  };
+  SessionSweeper* sweeper = f.server.app().sweeper();
+  ASSERT_NE(sweeper, nullptr);
+  f.server.clock().Advance(absl::Minutes(29));
+  ASSERT_TRUE(sweeper->RunOnce().ok());
+  EXPECT_EQ(status(), "waiting");
+  f.server.clock().Advance(absl::Minutes(2));  // 31 minutes idle (channel default 30)
+  auto swept = sweeper->RunOnce();
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(swept->made_inactive, 1);
+  EXPECT_EQ(status(), "inactive");
+  // The customer writes again: waiting, same session.
+  EXPECT_EQ(f.Post(Message("m-2", "still there?")).Json()["session_id"], session);
+  EXPECT_EQ(status(), "waiting");
+  f.server.clock().Advance(absl::Minutes(31));
+  ASSERT_TRUE(sweeper->RunOnce().ok());
+  EXPECT_EQ(status(), "inactive");
+  f.server.clock().Advance(absl::Hours(23));
+  ASSERT_TRUE(sweeper->RunOnce().ok());
+  EXPECT_EQ(status(), "inactive");
+  f.server.clock().Advance(absl::Hours(2));
+  auto ended = sweeper->RunOnce();
+  EXPECT_EQ(ended->ended, 1);
+  auto s = c.Get("/v1/sessions/" + session, f.server.admin_key()).Json();
+  EXPECT_EQ(s["status"], "ended");
+  EXPECT_EQ(s["end_reason"], "inactivity");
+  auto filtered = c.Get("/v1/sessions?status=ended", f.server.admin_key()).Json();
+  EXPECT_EQ(filtered["items"].size(), 1u);
+  ExpectProblem(c.Get("/v1/sessions?status=closed", f.server.admin_key()), 400, "invalid_request");
+}
+
 }  // namespace
 }  // namespace convault

@@ -1,6 +1,7 @@
 #include "api/handlers/sessions_handler.h"
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "api/api_service.h"
 #include "api/json.h"
 #include "api/pagination.h"
@@ -16,6 +17,25 @@ const RoleSet kReaders{Role::kAgent, Role::kBot, Role::kAdmin, Role::kPrivacyOff
 absl::Status NotFound() { return absl::NotFoundError("no such session"); }
 
 Json Optional(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json EntryJson(const OpenedEntry& o) {
+  const Entry& e = o.entry;
+  Json payload = nullptr;
+  if (o.payload_json) payload = Json::parse(*o.payload_json, nullptr, false);
+  if (payload.is_discarded()) payload = nullptr;
+  return {{"id", e.id},
+          {"seq", e.seq},
+          {"created_at", FormatRfc3339(e.created_at)},
+          {"direction", e.direction == Direction::kInbound ? "inbound" : "outbound"},
+          {"actor_type", std::string(ActorTypeName(e.actor))},
+          {"actor_name", Optional(o.actor_name)},
+          {"text", Optional(o.text)},
+          {"payload", std::move(payload)},
+          {"message_id", e.external_id.empty() ? Json(nullptr) : Json(e.external_id)},
+          {"delivery_status", std::string(DeliveryStatusName(e.delivery_status))},
+          {"redactions", Json::parse(e.redactions, nullptr, false)},
+          {"rule_set_version", e.rule_set_version}};
+}
 
 Json SessionJson(const Session& s) {
   return {{"id", s.id},
@@ -40,6 +60,10 @@ void SessionsHandler::Register(Router& router) {
               [this](const RequestContext& c) { return Entries(c); }});
   router.Add({"GET", "/v1/sessions/{id}/context", false, kReaders,
               [this](const RequestContext& c) { return Context(c); }});
+  router.Add({"POST", "/v1/sessions/{id}/entries", false, RoleSet{Role::kAgent, Role::kBot},
+              [this](const RequestContext& c) { return Post(c); }});
+  router.Add({"POST", "/v1/sessions/{id}/end", false, RoleSet{Role::kAgent, Role::kAdmin},
+              [this](const RequestContext& c) { return End(c); }});
 }
 
 absl::StatusOr<Session> SessionsHandler::Load(const RequestContext& ctx) {
@@ -116,24 +140,7 @@ absl::StatusOr<HttpResponse> SessionsHandler::Entries(const RequestContext& ctx)
   auto entries = reader_.Entries(*session, after, limit);
   if (!entries.ok()) return entries.status();
   Json items = Json::array();
-  for (const OpenedEntry& o : *entries) {
-    const Entry& e = o.entry;
-    Json payload = nullptr;
-    if (o.payload_json) payload = Json::parse(*o.payload_json, nullptr, false);
-    if (payload.is_discarded()) payload = nullptr;
-    items.push_back({{"id", e.id},
-                     {"seq", e.seq},
-                     {"created_at", FormatRfc3339(e.created_at)},
-                     {"direction", e.direction == Direction::kInbound ? "inbound" : "outbound"},
-                     {"actor_type", std::string(ActorTypeName(e.actor))},
-                     {"actor_name", Optional(o.actor_name)},
-                     {"text", Optional(o.text)},
-                     {"payload", std::move(payload)},
-                     {"message_id", e.external_id.empty() ? Json(nullptr) : Json(e.external_id)},
-                     {"delivery_status", std::string(DeliveryStatusName(e.delivery_status))},
-                     {"redactions", Json::parse(e.redactions, nullptr, false)},
-                     {"rule_set_version", e.rule_set_version}});
-  }
+  for (const OpenedEntry& o : *entries) items.push_back(EntryJson(o));
   return JsonResponse(200, {{"items", std::move(items)}});
 }
 
@@ -147,6 +154,59 @@ absl::StatusOr<HttpResponse> SessionsHandler::Context(const RequestContext& ctx)
     items.push_back({{"id", c.id}, {"key", Optional(c.key)}, {"value", Optional(c.value)}});
   }
   return JsonResponse(200, {{"items", std::move(items)}});
+}
+
+absl::StatusOr<HttpResponse> SessionsHandler::Post(const RequestContext& ctx) {
+  const std::string& id = ctx.param("id");
+  if (!IsWellFormedId(id, "ses")) return NotFound();
+  JsonLimits limits;
+  limits.max_depth = options_.max_payload_depth + 1;
+  auto body = ParseJsonObject(ctx.request, limits);
+  if (!body.ok()) return body.status();
+  JsonFields f(*body);
+  f.RejectUnknown({"text", "payload", "actor_name"});
+  Reply reply;
+  // A key with the bot role (and not the agent role) writes as the bot.
+  const RoleSet& roles = ctx.principal->roles;
+  reply.actor = roles.Has(Role::kAgent) ? ActorType::kAgent : ActorType::kBot;
+  if (auto it = body->find("text"); it != body->end() && !it->is_null()) {
+    if (!it->is_string()) {
+      f.AddError("text", "must be a string");
+    } else if (it->get_ref<const std::string&>().size() >
+               static_cast<size_t>(options_.max_text_bytes)) {
+      f.AddError("text", absl::StrCat("must be at most ", options_.max_text_bytes, " bytes"));
+    } else {
+      reply.text = Sensitive<std::string>(it->get<std::string>());
+    }
+  }
+  if (auto it = body->find("payload"); it != body->end() && !it->is_null()) {
+    if (!it->is_object() && !it->is_array()) {
+      f.AddError("payload", "must be an object or an array");
+    } else {
+      reply.payload_json = Sensitive<std::string>(it->dump());
+    }
+  }
+  if (!f.Has("text") && !f.Has("payload")) f.AddError("text", "text or payload is required");
+  if (auto v = f.OptionalString("actor_name", 0, 200)) {
+    reply.actor_name = Sensitive<std::string>(std::move(*v));
+  }
+  CV_RETURN_IF_ERROR(f.Finish());
+  auto entry = replies_.Send(ctx.principal->tenant_id, id, reply);
+  if (absl::IsNotFound(entry.status())) return NotFound();
+  if (!entry.ok()) return entry.status();
+  HttpResponse res = JsonResponse(201, EntryJson(*entry));
+  res.headers.emplace_back("Location", "/v1/sessions/" + id + "/entries?after_seq=" +
+                                           std::to_string(entry->entry.seq - 1) + "&limit=1");
+  return res;
+}
+
+absl::StatusOr<HttpResponse> SessionsHandler::End(const RequestContext& ctx) {
+  auto session = Load(ctx);
+  if (!session.ok()) return session.status();
+  std::string reason = ctx.principal->roles.Has(Role::kAgent) ? "agent" : "admin";
+  auto ended = store_.EndSession(ctx.principal->tenant_id, session->id, clock_.Now(), reason);
+  if (!ended.ok()) return ended.status();
+  return JsonResponse(200, SessionJson(*ended));
 }
 
 }  // namespace convault

@@ -1,7 +1,10 @@
 #pragma once
 
 #include "api/router.h"
+#include "common/clock.h"
+#include "config/config.h"
 #include "messaging/conversation_reader.h"
+#include "messaging/reply_service.h"
 
 namespace convault {
 
@@ -10,9 +13,14 @@ namespace convault {
 //   GET /{id}             -> the session with its participants
 //   GET /{id}/entries     -> {items} in seq order (?after_seq=, ?limit=); texts as stored (masked)
 //   GET /{id}/context     -> {items: [{id, key, value}]}
+//   POST /{id}/entries    -> (agent, bot) {text?, payload?, actor_name?} -> 201 entry as stored,
+//                            queued for delivery; 409 session_ended
+//   POST /{id}/end        -> (agent, admin) the session, ended; 409 session_ended
 class SessionsHandler {
  public:
-  SessionsHandler(Store& store, ConversationReader& reader) : store_(store), reader_(reader) {}
+  SessionsHandler(Store& store, ConversationReader& reader, ReplyService& replies, Clock& clock,
+                  MessagingOptions options = {})
+      : store_(store), reader_(reader), replies_(replies), clock_(clock), options_(options) {}
   void Register(Router& router);
 
  private:
@@ -20,10 +28,15 @@ class SessionsHandler {
   absl::StatusOr<HttpResponse> Get(const RequestContext& ctx);
   absl::StatusOr<HttpResponse> Entries(const RequestContext& ctx);
   absl::StatusOr<HttpResponse> Context(const RequestContext& ctx);
+  absl::StatusOr<HttpResponse> Post(const RequestContext& ctx);
+  absl::StatusOr<HttpResponse> End(const RequestContext& ctx);
   absl::StatusOr<Session> Load(const RequestContext& ctx);
 
   Store& store_;
   ConversationReader& reader_;
+  ReplyService& replies_;
+  Clock& clock_;
+  MessagingOptions options_;
 };
 
 }  // namespace convault
