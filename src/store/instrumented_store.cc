@@ -183,4 +183,20 @@ absl::StatusOr<SweepCounts> InstrumentedStore::SweepSessions(std::string_view te
   });
 }
 
+absl::StatusOr<Entry> InstrumentedStore::GetEntry(std::string_view tenant_id,
+                                                  std::string_view entry_id) {
+  return Timed("get_entry", [&] { return base_.GetEntry(tenant_id, entry_id); });
+}
+absl::StatusOr<std::vector<OutboxItem>> InstrumentedStore::ClaimOutbox(absl::Time now,
+                                                                       absl::Duration lease,
+                                                                       int limit) {
+  return Timed("claim_outbox", [&] { return base_.ClaimOutbox(now, lease, limit); });
+}
+absl::Status InstrumentedStore::FinishDelivery(const OutboxItem& item, DeliveryStatus status) {
+  return Timed("finish_delivery", [&] { return base_.FinishDelivery(item, status); });
+}
+absl::Status InstrumentedStore::RetryDelivery(const OutboxItem& item, absl::Time next) {
+  return Timed("retry_delivery", [&] { return base_.RetryDelivery(item, next); });
+}
+
 }  // namespace convault

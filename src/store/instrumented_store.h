@@ -73,6 +73,11 @@ class InstrumentedStore final : public Store {
   absl::StatusOr<SweepCounts> SweepSessions(std::string_view tenant_id, std::string_view channel_id,
                                             absl::Time inactive_before, absl::Time end_before,
                                             absl::Time now) override;
+  absl::StatusOr<Entry> GetEntry(std::string_view tenant_id, std::string_view entry_id) override;
+  absl::StatusOr<std::vector<OutboxItem>> ClaimOutbox(absl::Time now, absl::Duration lease,
+                                                      int limit) override;
+  absl::Status FinishDelivery(const OutboxItem& item, DeliveryStatus status) override;
+  absl::Status RetryDelivery(const OutboxItem& item, absl::Time next) override;
   void Close() override { base_.Close(); }
 
  private:

@@ -159,6 +159,19 @@ class Store {
                                                     absl::Time inactive_before,
                                                     absl::Time end_before, absl::Time now) = 0;
 
+  virtual absl::StatusOr<Entry> GetEntry(std::string_view tenant_id, std::string_view entry_id) = 0;
+
+  // Delivery (the outbox), across tenants. Rows due at `now`, oldest first, at
+  // most `limit`; each claimed row's next_attempt_at moves to now + lease, so
+  // no other worker takes it while it is sent (after a crash it is sent again
+  // once the lease has passed).
+  virtual absl::StatusOr<std::vector<OutboxItem>> ClaimOutbox(absl::Time now, absl::Duration lease,
+                                                              int limit) = 0;
+  // Sent or given up: the row leaves the outbox and the entry records `status`.
+  virtual absl::Status FinishDelivery(const OutboxItem& item, DeliveryStatus status) = 0;
+  // Failed for now: attempts + 1, due again at `next`, the entry's status failed.
+  virtual absl::Status RetryDelivery(const OutboxItem& item, absl::Time next) = 0;
+
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;
 };

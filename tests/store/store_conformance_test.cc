@@ -724,6 +724,37 @@ TEST_P(StoreConformance, SweepMakesIdleSessionsInactiveThenEndsThem) {
   EXPECT_EQ(s1->ended_at, now);
 }
 
+TEST_P(StoreConformance, OutboxRowsAreClaimedLeasedRetriedAndFinished) {
+  AddTenant("ten_a", "a");
+  absl::Time t0 = clock_.Now();
+  InboundWrite w = MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, t0, 2);
+  w.entries[1].delivery_status = DeliveryStatus::kQueued;
+  w.outbox.push_back({"out_1", "ten_a", "ch_1", "ses_1", w.entries[1].id, 0, t0, t0});
+  ASSERT_TRUE(store_->CommitInbound(w).ok());
+  EXPECT_TRUE(store_->ClaimOutbox(t0 - absl::Seconds(1), absl::Minutes(1), 10)->empty());
+  auto claimed = store_->ClaimOutbox(t0, absl::Minutes(1), 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  ASSERT_EQ(claimed->size(), 1u);
+  OutboxItem item = claimed->front();
+  EXPECT_EQ(item.entry_id, "ent_m1_1");
+  EXPECT_EQ(item.attempts, 0);
+  // Leased: nobody else takes it until the lease has passed.
+  EXPECT_TRUE(store_->ClaimOutbox(t0 + absl::Seconds(30), absl::Minutes(1), 10)->empty());
+  EXPECT_EQ(store_->ClaimOutbox(t0 + absl::Minutes(2), absl::Minutes(1), 10)->size(), 1u);
+
+  ASSERT_TRUE(store_->RetryDelivery(item, t0 + absl::Minutes(10)).ok());
+  EXPECT_EQ(store_->GetEntry("ten_a", "ent_m1_1")->delivery_status, DeliveryStatus::kFailed);
+  EXPECT_TRUE(store_->ClaimOutbox(t0 + absl::Minutes(9), absl::Minutes(1), 10)->empty());
+  auto again = store_->ClaimOutbox(t0 + absl::Minutes(10), absl::Minutes(1), 10);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ(again->front().attempts, 1);
+
+  ASSERT_TRUE(store_->FinishDelivery(again->front(), DeliveryStatus::kSent).ok());
+  EXPECT_EQ(store_->GetEntry("ten_a", "ent_m1_1")->delivery_status, DeliveryStatus::kSent);
+  EXPECT_TRUE(store_->ClaimOutbox(t0 + absl::Hours(1), absl::Minutes(1), 10)->empty());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetEntry("ten_b", "ent_m1_1").status()));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"memory",

@@ -561,6 +561,64 @@ absl::StatusOr<SweepCounts> MemoryStore::SweepSessions(std::string_view tenant_i
   return counts;
 }
 
+absl::StatusOr<Entry> MemoryStore::GetEntry(std::string_view tenant_id, std::string_view entry_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  for (const auto& [key, e] : entries_) {
+    if (e.tenant_id == tenant_id && e.id == entry_id) return e;
+  }
+  return absl::NotFoundError("entry not found");
+}
+
+absl::StatusOr<std::vector<OutboxItem>> MemoryStore::ClaimOutbox(absl::Time now,
+                                                                 absl::Duration lease, int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<OutboxItem*> due;
+  for (OutboxItem& o : outbox_) {
+    if (o.next_attempt_at <= now) due.push_back(&o);
+  }
+  std::stable_sort(due.begin(), due.end(), [](const OutboxItem* a, const OutboxItem* b) {
+    return a->next_attempt_at < b->next_attempt_at;
+  });
+  std::vector<OutboxItem> out;
+  for (OutboxItem* o : due) {
+    if (out.size() == static_cast<size_t>(limit)) break;
+    out.push_back(*o);
+    o->next_attempt_at = now + lease;
+  }
+  return out;
+}
+
+absl::Status MemoryStore::FinishDelivery(const OutboxItem& item, DeliveryStatus status) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::erase_if(outbox_, [&](const OutboxItem& o) {
+    return o.tenant_id == item.tenant_id && o.id == item.id;
+  });
+  for (auto& [key, e] : entries_) {
+    if (e.tenant_id == item.tenant_id && e.id == item.entry_id) e.delivery_status = status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::RetryDelivery(const OutboxItem& item, absl::Time next) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  for (OutboxItem& o : outbox_) {
+    if (o.tenant_id == item.tenant_id && o.id == item.id) {
+      o.attempts = item.attempts + 1;
+      o.next_attempt_at = next;
+    }
+  }
+  for (auto& [key, e] : entries_) {
+    if (e.tenant_id == item.tenant_id && e.id == item.entry_id) {
+      e.delivery_status = DeliveryStatus::kFailed;
+    }
+  }
+  return absl::OkStatus();
+}
+
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

@@ -540,4 +540,69 @@ absl::StatusOr<SweepCounts> SqliteStore::SweepSessions(std::string_view tenant_i
   return counts;
 }
 
+absl::StatusOr<Entry> SqliteStore::GetEntry(std::string_view tenant_id, std::string_view entry_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Entry> {
+    CV_SQL(q, c, "SELECT " CV_ENTRY_COLUMNS " FROM entries WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, entry_id).Step());
+    if (!row) return absl::NotFoundError("entry not found");
+    return EntryFromRow(*q);
+  });
+}
+
+absl::StatusOr<std::vector<OutboxItem>> SqliteStore::ClaimOutbox(absl::Time now,
+                                                                 absl::Duration lease, int limit) {
+  std::vector<OutboxItem> out;
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    out.clear();
+    CV_SQL(q, c,
+           "SELECT tenant_id, id, channel_id, session_id, entry_id, attempts, next_attempt_at, "
+           "created_at FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
+    q->Bind(1, ToStorageMicros(now)).Bind(2, int64_t{limit});
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back({q->Text(1), q->Text(0), q->Text(2), q->Text(3), q->Text(4),
+                     static_cast<int>(q->Int(5)), FromStorageMicros(q->Int(6)),
+                     FromStorageMicros(q->Int(7))});
+    }
+    for (const OutboxItem& o : out) {
+      CV_SQL(up, c, "UPDATE outbox SET next_attempt_at = ? WHERE tenant_id = ? AND id = ?");
+      CV_RETURN_IF_ERROR(
+          up->Bind(1, ToStorageMicros(now + lease)).Bind(2, o.tenant_id).Bind(3, o.id).Run());
+    }
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return out;
+}
+
+absl::Status SqliteStore::FinishDelivery(const OutboxItem& item, DeliveryStatus status) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(del, c, "DELETE FROM outbox WHERE tenant_id = ? AND id = ?");
+    CV_RETURN_IF_ERROR(del->Bind(1, item.tenant_id).Bind(2, item.id).Run());
+    CV_SQL(up, c, "UPDATE entries SET delivery_status = ? WHERE tenant_id = ? AND id = ?");
+    return up->Bind(1, static_cast<int64_t>(status))
+        .Bind(2, item.tenant_id)
+        .Bind(3, item.entry_id)
+        .Run();
+  });
+}
+
+absl::Status SqliteStore::RetryDelivery(const OutboxItem& item, absl::Time next) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(up, c,
+           "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE tenant_id = ? AND id = ?");
+    CV_RETURN_IF_ERROR(up->Bind(1, int64_t{item.attempts + 1})
+                           .Bind(2, ToStorageMicros(next))
+                           .Bind(3, item.tenant_id)
+                           .Bind(4, item.id)
+                           .Run());
+    CV_SQL(e, c, "UPDATE entries SET delivery_status = ? WHERE tenant_id = ? AND id = ?");
+    return e->Bind(1, static_cast<int64_t>(DeliveryStatus::kFailed))
+        .Bind(2, item.tenant_id)
+        .Bind(3, item.entry_id)
+        .Run();
+  });
+}
+
 }  // namespace convault
