@@ -47,6 +47,7 @@ struct MessagingOptions {
   int max_text_bytes = 64 * 1024;   // longest message text (400 above)
   int max_payload_depth = 16;       // deepest nesting of a message payload
   int sweep_interval_seconds = 30;  // how often idle sessions are looked for
+  int delivery_interval_ms = 500;   // how often the outbox is looked at
 };
 
 struct LogOptions {

@@ -142,8 +142,31 @@ absl::Status App::Serve() {
   end_users_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_);
   sweeper_ = std::make_unique<SessionSweeper>(*store_, clock_);
-  session_jobs_ = std::make_unique<SessionJobs>(
-      *sweeper_, absl::Seconds(config_.messaging.sweep_interval_seconds));
+  session_jobs_ = std::make_unique<PeriodicJob>(
+      absl::Seconds(config_.messaging.sweep_interval_seconds), [this] {
+        auto counts = sweeper_->RunOnce();
+        if (!counts.ok()) {
+          log::Error("sessions", "sweep_failed", {{"error", StdSv(counts.status().ToString())}});
+        } else if (counts->made_inactive + counts->ended > 0) {
+          log::Info("sessions", "swept",
+                    {{"inactive", counts->made_inactive}, {"ended", counts->ended}});
+        }
+      });
+  http_client_ = std::make_unique<CurlHttpClient>();
+  byoc_sender_ = std::make_unique<ByocSender>(*http_client_);
+  delivery_ = std::make_unique<DeliveryWorker>(*store_, *channels_, *reader_, clock_);
+  delivery_->SetSender(ChannelType::kByoc, byoc_sender_.get());
+  delivery_jobs_ = std::make_unique<PeriodicJob>(
+      absl::Milliseconds(config_.messaging.delivery_interval_ms), [this] {
+        while (true) {
+          auto counts = delivery_->RunOnce();
+          if (!counts.ok()) {
+            log::Error("delivery", "round_failed", {{"error", StdSv(counts.status().ToString())}});
+            return;
+          }
+          if (counts->sent + counts->retried + counts->dead_lettered == 0) return;
+        }
+      });
   key_jobs_ =
       std::make_unique<KeyJobs>(*kek_rotator_, absl::Seconds(config_.keys.rewrap_interval_seconds));
   auto http = HttpServer::Start(config_.http, *service_);
@@ -167,6 +190,7 @@ void App::Shutdown() {
   }
   if (key_jobs_) key_jobs_->Stop();
   if (session_jobs_) session_jobs_->Stop();
+  if (delivery_jobs_) delivery_jobs_->Stop();
   if (store_) store_->Close();
   if (key_store_) key_store_->Close();
   if (http_) log::Info("server", "stopped", {});

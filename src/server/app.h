@@ -18,6 +18,8 @@
 #include "api/handlers/settings_handler.h"
 #include "api/http_server.h"
 #include "api/router.h"
+#include "channels/byoc/byoc_sender.h"
+#include "channels/http_client.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/metrics.h"
@@ -27,9 +29,11 @@
 #include "crypto/kek_rotator.h"
 #include "crypto/key_manager.h"
 #include "crypto/key_provider.h"
+#include "messaging/delivery_worker.h"
+#include "messaging/reply_service.h"
 #include "server/data_dir.h"
 #include "server/key_jobs.h"
-#include "server/session_jobs.h"
+#include "server/periodic_job.h"
 #include "store/instrumented_store.h"
 #include "store/key_store.h"
 #include "store/store.h"
@@ -64,6 +68,7 @@ class App {
   crypto::FieldCipher& field_cipher() { return *field_cipher_; }
   // Null before Serve().
   SessionSweeper* sweeper() { return sweeper_.get(); }
+  DeliveryWorker* delivery() { return delivery_.get(); }
   crypto::BlindIndexer& blind_index() { return *blind_index_; }
   crypto::KekRotator& kek_rotator() { return *kek_rotator_; }
   // One round of the background key jobs (rewrap, destroy drained KEK versions), now.
@@ -107,7 +112,11 @@ class App {
   std::unique_ptr<ReplyService> replies_;
   std::unique_ptr<SessionsHandler> sessions_handler_;
   std::unique_ptr<SessionSweeper> sweeper_;
-  std::unique_ptr<SessionJobs> session_jobs_;
+  std::unique_ptr<PeriodicJob> session_jobs_;
+  std::unique_ptr<HttpClient> http_client_;
+  std::unique_ptr<ByocSender> byoc_sender_;
+  std::unique_ptr<DeliveryWorker> delivery_;
+  std::unique_ptr<PeriodicJob> delivery_jobs_;
   std::unique_ptr<EndUsersHandler> end_users_handler_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;

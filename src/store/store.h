@@ -161,7 +161,8 @@ class Store {
 
   virtual absl::StatusOr<Entry> GetEntry(std::string_view tenant_id, std::string_view entry_id) = 0;
 
-  // Delivery (the outbox), across tenants. Rows due at `now`, oldest first, at
+  // Delivery (the outbox), across tenants. Rows due at `now`, oldest first (a
+  // session's in entry order when equally due), at
   // most `limit`; each claimed row's next_attempt_at moves to now + lease, so
   // no other worker takes it while it is sent (after a crash it is sent again
   // once the lease has passed).

@@ -578,8 +578,16 @@ absl::StatusOr<std::vector<OutboxItem>> MemoryStore::ClaimOutbox(absl::Time now,
   for (OutboxItem& o : outbox_) {
     if (o.next_attempt_at <= now) due.push_back(&o);
   }
-  std::stable_sort(due.begin(), due.end(), [](const OutboxItem* a, const OutboxItem* b) {
-    return a->next_attempt_at < b->next_attempt_at;
+  auto seq_of = [&](const OutboxItem* o) -> int64_t {
+    for (const auto& [key, e] : entries_) {
+      if (e.tenant_id == o->tenant_id && e.id == o->entry_id) return e.seq;
+    }
+    return 0;
+  };
+  std::stable_sort(due.begin(), due.end(), [&](const OutboxItem* a, const OutboxItem* b) {
+    if (a->next_attempt_at != b->next_attempt_at) return a->next_attempt_at < b->next_attempt_at;
+    if (a->session_id != b->session_id) return a->session_id < b->session_id;
+    return seq_of(a) < seq_of(b);
   });
   std::vector<OutboxItem> out;
   for (OutboxItem* o : due) {

@@ -555,8 +555,10 @@ absl::StatusOr<std::vector<OutboxItem>> SqliteStore::ClaimOutbox(absl::Time now,
   absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
     out.clear();
     CV_SQL(q, c,
-           "SELECT tenant_id, id, channel_id, session_id, entry_id, attempts, next_attempt_at, "
-           "created_at FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
+           "SELECT o.tenant_id, o.id, o.channel_id, o.session_id, o.entry_id, o.attempts, "
+           "o.next_attempt_at, o.created_at FROM outbox o LEFT JOIN entries e ON "
+           "e.tenant_id = o.tenant_id AND e.id = o.entry_id WHERE o.next_attempt_at <= ? "
+           "ORDER BY o.next_attempt_at, o.session_id, e.seq LIMIT ?");
     q->Bind(1, ToStorageMicros(now)).Bind(2, int64_t{limit});
     while (true) {
       CV_ASSIGN_OR_RETURN(bool row, q->Step());
