@@ -2,9 +2,15 @@
 // number of keep-alive connections, each sending its share of a fixed number
 // of requests back to back. Loopback only; bounded in count. Prints one JSON
 // line: requests, seconds, requests/s, latency percentiles, errors.
+// With --corpus, each request is an inbound message built from the next line
+// of a redaction corpus (bench/corpus): message id m<n>, end user
+// visitor-<n mod people> (so people return), context on a person's first
+// message. With --rate, requests are paced (open loop) and latency counts from
+// each request's scheduled time, so a stalled server is not hidden.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -33,6 +39,10 @@ int main(int argc, char** argv) {
   std::string label;
   int connections = 16;
   int requests = 20000;
+  std::string corpus_file;
+  int people = 1000;
+  double rate = 0;
+  int offset = 0;
   app.add_option("--port", port, "server port on 127.0.0.1")->required();
   app.add_option("--method", method);
   app.add_option("--path", path);
@@ -41,7 +51,23 @@ int main(int argc, char** argv) {
   app.add_option("--label", label);
   app.add_option("--connections", connections)->check(CLI::Range(1, 1024));
   app.add_option("--requests", requests)->check(CLI::Range(1, 10000000));
+  app.add_option("--corpus", corpus_file, "corpus.txt: POST inbound messages built from its lines");
+  app.add_option("--people", people, "distinct end users with --corpus")
+      ->check(CLI::Range(1, 100000000));
+  app.add_option("--rate", rate, "requests per second in all (0: as fast as answered)");
+  app.add_option("--offset", offset, "first request number (message ids m<offset>...)");
   CLI11_PARSE(app, argc, argv);
+  std::vector<std::string> corpus;
+  if (!corpus_file.empty()) {
+    std::ifstream in(corpus_file);
+    std::string line;
+    while (std::getline(in, line)) corpus.push_back(line);
+    if (corpus.empty()) {
+      std::cerr << "empty corpus\n";
+      return 2;
+    }
+    method = "POST";
+  }
 
   std::atomic<int> next{0};
   std::atomic<int> errors{0};
@@ -61,15 +87,26 @@ int main(int argc, char** argv) {
       }
       beast::flat_buffer buffer;
       while (true) {
-        int n = next.fetch_add(1);
-        if (n >= requests) break;
+        int k = next.fetch_add(1);
+        if (k >= requests) break;
+        int n = offset + k;
         http::request<http::string_body> req;
         req.method_string(method);
         req.target(path);
         req.version(11);
         req.set(http::field::host, "localhost");
         if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
-        if (!body.empty()) {
+        if (!corpus.empty()) {
+          int person = n % people;
+          nlohmann::json m = {{"message_id", "m" + std::to_string(n)},
+                              {"from",
+                               {{"platform_key", "visitor-" + std::to_string(person)},
+                                {"name", "Visitor " + std::to_string(person)}}},
+                              {"text", corpus[static_cast<size_t>(n) % corpus.size()]}};
+          if (n < people) m["context"] = {{"page", "/help"}, {"order", std::to_string(n)}};
+          req.set(http::field::content_type, "application/json");
+          req.body() = m.dump();
+        } else if (!body.empty()) {
           std::string b = body;
           size_t at = b.find("{n}");
           if (at != std::string::npos) b.replace(at, 3, std::to_string(n));
@@ -78,6 +115,12 @@ int main(int argc, char** argv) {
         }
         req.prepare_payload();
         auto t0 = Clock::now();
+        if (rate > 0) {  // open loop: request n is due at start + n / rate
+          auto due = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(k / rate));
+          if (due > t0) std::this_thread::sleep_until(due);
+          t0 = due;
+        }
         http::write(stream, req, ec);
         http::response<http::string_body> res;
         if (!ec) http::read(stream, buffer, res, ec);
