@@ -134,8 +134,9 @@ absl::Status App::Serve() {
   reader_ = std::make_unique<ConversationReader>(*store_, *field_cipher_);
   replies_ =
       std::make_unique<ReplyService>(*store_, *field_cipher_, *rules_, *reader_, clock_, ids_);
-  sessions_handler_ =
-      std::make_unique<SessionsHandler>(*store_, *reader_, *replies_, clock_, config_.messaging);
+  transcripts_ = std::make_unique<TranscriptService>(*store_, *field_cipher_, *reader_, clock_);
+  sessions_handler_ = std::make_unique<SessionsHandler>(*store_, *reader_, *replies_, *transcripts_,
+                                                        clock_, config_.messaging);
   sessions_handler_->Register(router_);
   end_users_handler_ =
       std::make_unique<EndUsersHandler>(*store_, *channels_, *reader_, *blind_index_);
@@ -150,6 +151,11 @@ absl::Status App::Serve() {
         } else if (counts->made_inactive + counts->ended > 0) {
           log::Info("sessions", "swept",
                     {{"inactive", counts->made_inactive}, {"ended", counts->ended}});
+        }
+        auto finalized = transcripts_->RunOnce();
+        if (!finalized.ok()) {
+          log::Error("sessions", "transcripts_failed",
+                     {{"error", StdSv(finalized.status().ToString())}});
         }
       });
   http_client_ = std::make_unique<CurlHttpClient>();

@@ -31,6 +31,7 @@
 #include "crypto/key_provider.h"
 #include "messaging/delivery_worker.h"
 #include "messaging/reply_service.h"
+#include "messaging/transcripts.h"
 #include "server/data_dir.h"
 #include "server/key_jobs.h"
 #include "server/periodic_job.h"
@@ -69,6 +70,7 @@ class App {
   // Null before Serve().
   SessionSweeper* sweeper() { return sweeper_.get(); }
   DeliveryWorker* delivery() { return delivery_.get(); }
+  TranscriptService* transcripts() { return transcripts_.get(); }
   crypto::BlindIndexer& blind_index() { return *blind_index_; }
   crypto::KekRotator& kek_rotator() { return *kek_rotator_; }
   // One round of the background key jobs (rewrap, destroy drained KEK versions), now.
@@ -110,6 +112,7 @@ class App {
   std::unique_ptr<InboundHandler> inbound_handler_;
   std::unique_ptr<ConversationReader> reader_;
   std::unique_ptr<ReplyService> replies_;
+  std::unique_ptr<TranscriptService> transcripts_;
   std::unique_ptr<SessionsHandler> sessions_handler_;
   std::unique_ptr<SessionSweeper> sweeper_;
   std::unique_ptr<PeriodicJob> session_jobs_;

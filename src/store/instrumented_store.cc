@@ -199,4 +199,16 @@ absl::Status InstrumentedStore::RetryDelivery(const OutboxItem& item, absl::Time
   return Timed("retry_delivery", [&] { return base_.RetryDelivery(item, next); });
 }
 
+absl::Status InstrumentedStore::PutTranscript(const Transcript& transcript) {
+  return Timed("put_transcript", [&] { return base_.PutTranscript(transcript); });
+}
+absl::StatusOr<Transcript> InstrumentedStore::GetTranscript(std::string_view tenant_id,
+                                                            std::string_view session_id) {
+  return Timed("get_transcript", [&] { return base_.GetTranscript(tenant_id, session_id); });
+}
+absl::StatusOr<std::vector<Session>> InstrumentedStore::ListEndedWithoutTranscript(int limit) {
+  return Timed("list_ended_without_transcript",
+               [&] { return base_.ListEndedWithoutTranscript(limit); });
+}
+
 }  // namespace convault

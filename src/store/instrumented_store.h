@@ -78,6 +78,10 @@ class InstrumentedStore final : public Store {
                                                       int limit) override;
   absl::Status FinishDelivery(const OutboxItem& item, DeliveryStatus status) override;
   absl::Status RetryDelivery(const OutboxItem& item, absl::Time next) override;
+  absl::Status PutTranscript(const Transcript& transcript) override;
+  absl::StatusOr<Transcript> GetTranscript(std::string_view tenant_id,
+                                           std::string_view session_id) override;
+  absl::StatusOr<std::vector<Session>> ListEndedWithoutTranscript(int limit) override;
   void Close() override { base_.Close(); }
 
  private:

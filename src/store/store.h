@@ -14,6 +14,7 @@
 #include "model/sensitive_data_rule.h"
 #include "model/tenant.h"
 #include "model/tenant_settings.h"
+#include "model/transcript.h"
 
 namespace convault {
 
@@ -172,6 +173,13 @@ class Store {
   virtual absl::Status FinishDelivery(const OutboxItem& item, DeliveryStatus status) = 0;
   // Failed for now: attempts + 1, due again at `next`, the entry's status failed.
   virtual absl::Status RetryDelivery(const OutboxItem& item, absl::Time next) = 0;
+
+  // Final transcripts. Put replaces; Get is NotFound before the first Put.
+  virtual absl::Status PutTranscript(const Transcript& transcript) = 0;
+  virtual absl::StatusOr<Transcript> GetTranscript(std::string_view tenant_id,
+                                                   std::string_view session_id) = 0;
+  // Ended sessions that have no final transcript yet, across tenants, at most `limit`.
+  virtual absl::StatusOr<std::vector<Session>> ListEndedWithoutTranscript(int limit) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

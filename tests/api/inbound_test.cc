@@ -343,5 +343,67 @@ TEST(InboundApi, IdleSessionsBecomeInactiveThenEndOnTheInjectedClock) {
   ExpectProblem(c.Get("/v1/sessions?status=closed", f.server.admin_key()), 400, "invalid_request");
 }
 
+TEST(InboundApi, TranscriptsAreCurrentWhileOpenAndSealedWhenEnded) {
+  Fixture f;
+  auto& c = f.server.client();
+  std::string session = f.Post(Message("m-1", std::string("card ") + kCard + " <script>x</script>"))
+                            .Json()["session_id"];
+  auto agent = f.server.CreateKey(f.server.admin_key(), {"agent"}).second;
+  ASSERT_EQ(c.PostJson("/v1/sessions/" + session + "/entries", agent,
+                       {{"text", "Thanks, checking."}, {"actor_name", "Sam"}})
+                .status,
+            201);
+  const std::string base = "/v1/sessions/" + session + "/transcript";
+  Response open = c.Get(base, agent);
+  ASSERT_EQ(open.status, 200) << open.body;
+  EXPECT_EQ(open.Header("content-type"), "application/json");
+  auto doc = open.Json();
+  EXPECT_FALSE(doc["final"].get<bool>());
+  ASSERT_EQ(doc["entries"].size(), 3u);
+  EXPECT_EQ(doc["entries"][0]["text"], "card ***************1111 <script>x</script>");
+  EXPECT_EQ(doc["entries"][2]["actor_name"], "Sam");
+
+  Response text = c.Get(base + "?format=text", agent);
+  ASSERT_EQ(text.status, 200);
+  EXPECT_EQ(text.Header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_NE(text.body.find("agent (Sam): Thanks, checking."), std::string::npos) << text.body;
+  EXPECT_EQ(text.body.find(kCard), std::string::npos);
+  Response html = c.Get(base + "?format=html", agent);
+  ASSERT_EQ(html.status, 200);
+  EXPECT_EQ(html.Header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(html.body.find("<script>"), std::string::npos);
+  EXPECT_NE(html.body.find("&lt;script&gt;"), std::string::npos);
+  ExpectProblem(c.Get(base + "?format=pdf", agent), 400, "invalid_request");
+  auto [tenant_b, admin_b] = f.server.CreateTenant("beta");
+  ExpectProblem(c.Get(base, admin_b), 404, "not_found");
+
+  ASSERT_EQ(c.PostJson("/v1/sessions/" + session + "/end", agent, nlohmann::json::object()).status,
+            200);
+  auto final_doc = c.Get(base, agent).Json();
+  EXPECT_TRUE(final_doc["final"].get<bool>());
+  EXPECT_TRUE(final_doc["ended_at"].is_string());
+  EXPECT_EQ(final_doc["entries"].size(), 3u);
+  auto stored = f.server.app().store().GetTranscript(f.server.tenant_id(), session);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->body_sealed.find("Thanks"), std::string::npos);
+}
+
+TEST(InboundApi, SessionsEndedBySweepGetTheirTranscriptFromTheJob) {
+  Fixture f;
+  std::string session = f.Post(Message("m-1", "hello")).Json()["session_id"];
+  f.server.clock().Advance(absl::Minutes(31));
+  ASSERT_TRUE(f.server.app().sweeper()->RunOnce().ok());
+  f.server.clock().Advance(absl::Hours(25));
+  ASSERT_EQ(f.server.app().sweeper()->RunOnce()->ended, 1);
+  EXPECT_EQ(f.server.app().store().ListEndedWithoutTranscript(10)->size(), 1u);
+  auto done = f.server.app().transcripts()->RunOnce();
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(*done, 1);
+  EXPECT_TRUE(f.server.app().store().ListEndedWithoutTranscript(10)->empty());
+  auto doc =
+      f.server.client().Get("/v1/sessions/" + session + "/transcript", f.server.admin_key()).Json();
+  EXPECT_TRUE(doc["final"].get<bool>());
+}
+
 }  // namespace
 }  // namespace convault

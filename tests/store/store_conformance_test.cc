@@ -755,6 +755,30 @@ TEST_P(StoreConformance, OutboxRowsAreClaimedLeasedRetriedAndFinished) {
   EXPECT_TRUE(absl::IsNotFound(store_->GetEntry("ten_b", "ent_m1_1").status()));
 }
 
+TEST_P(StoreConformance, TranscriptsOfEndedSessions) {
+  AddTenant("ten_a", "a");
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, clock_.Now()))
+          .ok());
+  EXPECT_TRUE(store_->ListEndedWithoutTranscript(10)->empty());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetTranscript("ten_a", "ses_1").status()));
+  ASSERT_TRUE(store_->EndSession("ten_a", "ses_1", clock_.Now(), "agent").ok());
+  auto pending = store_->ListEndedWithoutTranscript(10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().id, "ses_1");
+  Transcript t{"ten_a", "ses_1", "sealed-body", "sealed-supervisor", 1, clock_.Now()};
+  ASSERT_TRUE(store_->PutTranscript(t).ok());
+  auto got = store_->GetTranscript("ten_a", "ses_1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->body_sealed, "sealed-body");
+  EXPECT_EQ(got->supervisor_body_sealed, "sealed-supervisor");
+  EXPECT_EQ(got->generated_at, clock_.Now());
+  EXPECT_TRUE(store_->ListEndedWithoutTranscript(10)->empty());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetTranscript("ten_b", "ses_1").status()));
+  t.tenant_id = "ten_b";
+  EXPECT_TRUE(absl::IsNotFound(store_->PutTranscript(t)));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"memory",

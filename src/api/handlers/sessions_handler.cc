@@ -5,6 +5,7 @@
 #include "api/api_service.h"
 #include "api/json.h"
 #include "api/pagination.h"
+#include "common/log.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/time_format.h"
@@ -64,6 +65,8 @@ void SessionsHandler::Register(Router& router) {
               [this](const RequestContext& c) { return Post(c); }});
   router.Add({"POST", "/v1/sessions/{id}/end", false, RoleSet{Role::kAgent, Role::kAdmin},
               [this](const RequestContext& c) { return End(c); }});
+  router.Add({"GET", "/v1/sessions/{id}/transcript", false, kReaders,
+              [this](const RequestContext& c) { return GetTranscript(c); }});
 }
 
 absl::StatusOr<Session> SessionsHandler::Load(const RequestContext& ctx) {
@@ -206,7 +209,28 @@ absl::StatusOr<HttpResponse> SessionsHandler::End(const RequestContext& ctx) {
   std::string reason = ctx.principal->roles.Has(Role::kAgent) ? "agent" : "admin";
   auto ended = store_.EndSession(ctx.principal->tenant_id, session->id, clock_.Now(), reason);
   if (!ended.ok()) return ended.status();
+  // Best effort now; the transcript job finalizes whatever this leaves.
+  absl::Status finalized = transcripts_.Finalize(*ended);
+  if (!finalized.ok()) {
+    log::Warn("sessions", "transcript_deferred", {{"error", StdSv(finalized.message())}});
+  }
   return JsonResponse(200, SessionJson(*ended));
+}
+
+absl::StatusOr<HttpResponse> SessionsHandler::GetTranscript(const RequestContext& ctx) {
+  auto session = Load(ctx);
+  if (!session.ok()) return session.status();
+  std::string format = QueryParam(ctx.request.query, "format").value_or("json");
+  auto rendered = transcripts_.Render(*session, format);
+  if (absl::IsInvalidArgument(rendered.status())) {
+    return InvalidFields({{"format", "must be json, text or html"}});
+  }
+  if (!rendered.ok()) return rendered.status();
+  HttpResponse res;
+  res.status = 200;
+  res.content_type = rendered->first;
+  res.body = std::move(rendered->second);
+  return res;
 }
 
 }  // namespace convault

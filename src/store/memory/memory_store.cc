@@ -627,6 +627,36 @@ absl::Status MemoryStore::RetryDelivery(const OutboxItem& item, absl::Time next)
   return absl::OkStatus();
 }
 
+absl::Status MemoryStore::PutTranscript(const Transcript& transcript) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!sessions_.contains({transcript.tenant_id, transcript.session_id})) {
+    return absl::NotFoundError("session not found");
+  }
+  transcripts_[{transcript.tenant_id, transcript.session_id}] = transcript;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Transcript> MemoryStore::GetTranscript(std::string_view tenant_id,
+                                                      std::string_view session_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = transcripts_.find({std::string(tenant_id), std::string(session_id)});
+  if (it == transcripts_.end()) return absl::NotFoundError("transcript not found");
+  return it->second;
+}
+
+absl::StatusOr<std::vector<Session>> MemoryStore::ListEndedWithoutTranscript(int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<Session> out;
+  for (const auto& [key, s] : sessions_) {
+    if (out.size() == static_cast<size_t>(limit)) break;
+    if (s.status == SessionStatus::kEnded && !transcripts_.contains(key)) out.push_back(s);
+  }
+  return out;
+}
+
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

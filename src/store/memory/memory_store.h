@@ -78,6 +78,10 @@ class MemoryStore final : public Store {
                                                       int limit) override;
   absl::Status FinishDelivery(const OutboxItem& item, DeliveryStatus status) override;
   absl::Status RetryDelivery(const OutboxItem& item, absl::Time next) override;
+  absl::Status PutTranscript(const Transcript& transcript) override;
+  absl::StatusOr<Transcript> GetTranscript(std::string_view tenant_id,
+                                           std::string_view session_id) override;
+  absl::StatusOr<std::vector<Session>> ListEndedWithoutTranscript(int limit) override;
   void Close() override;
 
  private:
@@ -102,6 +106,7 @@ class MemoryStore final : public Store {
   std::vector<ContextEntry> context_ ABSL_GUARDED_BY(mu_);
   std::vector<Participant> participants_ ABSL_GUARDED_BY(mu_);
   std::vector<OutboxItem> outbox_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, Transcript> transcripts_ ABSL_GUARDED_BY(mu_);
   // (tenant, channel, external id) -> record
   std::map<std::tuple<std::string, std::string, std::string>, InboundRecord> inbound_
       ABSL_GUARDED_BY(mu_);

@@ -607,4 +607,54 @@ absl::Status SqliteStore::RetryDelivery(const OutboxItem& item, absl::Time next)
   });
 }
 
+absl::Status SqliteStore::PutTranscript(const Transcript& t) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c, "SELECT 1 FROM sessions WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, t.tenant_id).Bind(2, t.session_id).Step());
+    if (!row) return absl::NotFoundError("session not found");
+    CV_SQL(ins, c,
+           "INSERT OR REPLACE INTO transcripts (tenant_id, session_id, body, supervisor_body, "
+           "format_version, generated_at) VALUES (?, ?, ?, ?, ?, ?)");
+    return ins->Bind(1, t.tenant_id)
+        .Bind(2, t.session_id)
+        .BindBlob(3, t.body_sealed)
+        .BindBlob(4, t.supervisor_body_sealed)
+        .Bind(5, int64_t{t.format_version})
+        .Bind(6, ToStorageMicros(t.generated_at))
+        .Run();
+  });
+}
+
+absl::StatusOr<Transcript> SqliteStore::GetTranscript(std::string_view tenant_id,
+                                                      std::string_view session_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Transcript> {
+    CV_SQL(q, c,
+           "SELECT body, supervisor_body, format_version, generated_at FROM transcripts "
+           "WHERE tenant_id = ? AND session_id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, session_id).Step());
+    if (!row) return absl::NotFoundError("transcript not found");
+    return Transcript{
+        std::string(tenant_id),      std::string(session_id),     q->Blob(0), q->Blob(1),
+        static_cast<int>(q->Int(2)), FromStorageMicros(q->Int(3))};
+  });
+}
+
+absl::StatusOr<std::vector<Session>> SqliteStore::ListEndedWithoutTranscript(int limit) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Session>> {
+    CV_SQL(q, c,
+           "SELECT s.id, s.tenant_id, s.channel_id, s.end_user_id, s.status, s.started_at, "
+           "s.last_activity_at, s.ended_at, s.end_reason, s.next_seq FROM sessions s "
+           "WHERE s.status = 5 AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE "
+           "t.tenant_id = s.tenant_id AND t.session_id = s.id) ORDER BY s.ended_at LIMIT ?");
+    q->Bind(1, int64_t{limit});
+    std::vector<Session> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back(SessionFromRow(*q));
+    }
+    return out;
+  });
+}
+
 }  // namespace convault
