@@ -354,6 +354,21 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     out.next_attempt_at = now;
     out.created_at = now;
     w.outbox.push_back(std::move(out));
+    ConsentRecord consent;
+    consent.id = ids_.NewId("con");
+    consent.tenant_id = tenant;
+    consent.end_user_id = subject;
+    consent.channel_id = channel.id;
+    consent.purpose = "transcript_storage";
+    consent.status = "implicit";
+    consent.source = "acknowledgment";
+    consent.evidence = Json{
+        {"acknowledgment_version", channel.acknowledgment.version},
+        {"entry_id",
+         ack.id}}.dump();
+    consent.captured_at = now;
+    consent.effective_from = now;
+    w.consent.push_back(std::move(consent));
     w.entries.push_back(std::move(ack));
     w.mark_initial_response_sent = true;
   }

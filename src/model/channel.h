@@ -41,8 +41,9 @@ struct Acknowledgment {
 // Consent keywords and replies of a channel (PRIVACY.md section 4).
 struct ChannelConsent {
   std::string required_level = "implicit";  // implicit | opted_in | double_opted_in
-  std::vector<std::string> opt_out_keywords = {"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"};
-  std::vector<std::string> opt_in_keywords = {"START", "UNSTOP", "YES"};
+  std::vector<std::string> opt_out_keywords = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL",
+                                               "END",  "QUIT",    "REVOKE",      "OPTOUT"};
+  std::vector<std::string> opt_in_keywords = {"START", "YES", "UNSTOP"};
   std::vector<std::string> help_keywords = {"HELP", "INFO"};
   std::map<std::string, std::string> replies;  // "opt_out", "opt_in", "help" -> text
 };

@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "model/blind_index_entry.h"
+#include "model/consent_record.h"
 #include "model/end_user.h"
 #include "model/entry.h"
 #include "model/session.h"
@@ -46,6 +47,7 @@ struct InboundWrite {
   std::vector<Participant> participants;
   std::vector<BlindIndexEntry> index_entries;
   std::vector<OutboxItem> outbox;
+  std::vector<ConsentRecord> consent;
   bool mark_initial_response_sent = false;
 };
 

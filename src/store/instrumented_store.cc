@@ -211,4 +211,9 @@ absl::StatusOr<std::vector<Session>> InstrumentedStore::ListEndedWithoutTranscri
                [&] { return base_.ListEndedWithoutTranscript(limit); });
 }
 
+absl::StatusOr<std::vector<ConsentRecord>> InstrumentedStore::ListConsent(
+    std::string_view tenant_id, std::string_view end_user_id) {
+  return Timed("list_consent", [&] { return base_.ListConsent(tenant_id, end_user_id); });
+}
+
 }  // namespace convault

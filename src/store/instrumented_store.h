@@ -82,6 +82,8 @@ class InstrumentedStore final : public Store {
   absl::StatusOr<Transcript> GetTranscript(std::string_view tenant_id,
                                            std::string_view session_id) override;
   absl::StatusOr<std::vector<Session>> ListEndedWithoutTranscript(int limit) override;
+  absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
+                                                         std::string_view end_user_id) override;
   void Close() override { base_.Close(); }
 
  private:

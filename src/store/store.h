@@ -174,6 +174,10 @@ class Store {
   // Failed for now: attempts + 1, due again at `next`, the entry's status failed.
   virtual absl::Status RetryDelivery(const OutboxItem& item, absl::Time next) = 0;
 
+  // The consent ledger of an end user, oldest first.
+  virtual absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
+                                                                 std::string_view end_user_id) = 0;
+
   // Final transcripts. Put replaces; Get is NotFound before the first Put.
   virtual absl::Status PutTranscript(const Transcript& transcript) = 0;
   virtual absl::StatusOr<Transcript> GetTranscript(std::string_view tenant_id,

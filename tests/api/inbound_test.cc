@@ -100,6 +100,14 @@ TEST(InboundApi, MasksSealsAcknowledgesAndAnswersAfterCommit) {
   EXPECT_EQ(s["participants"][0]["display_name"], kName);
   EXPECT_EQ(s["participants"][0]["role"], "end_user");
 
+  // The acknowledgment shown is consent evidence, with its version.
+  auto consent = f.server.app().store().ListConsent(f.server.tenant_id(), user);
+  ASSERT_TRUE(consent.ok());
+  ASSERT_EQ(consent->size(), 1u);
+  EXPECT_EQ(consent->at(0).source, "acknowledgment");
+  EXPECT_EQ(consent->at(0).purpose, "transcript_storage");
+  EXPECT_EQ(nlohmann::json::parse(consent->at(0).evidence)["acknowledgment_version"], 1);
+
   auto eu = c.Get("/v1/end-users/" + user, f.server.admin_key()).Json();
   EXPECT_EQ(eu["platform_key"], kKey);
   EXPECT_EQ(eu["name"], kName);

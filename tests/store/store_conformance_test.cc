@@ -531,6 +531,9 @@ TEST_P(StoreConformance, InboundCommitWritesEverythingOnceAndRepeatsAreDuplicate
       {"out_1", "ten_a", "ch_1", "ses_1", "ent_m1_1", 0, clock_.Now(), clock_.Now()});
   w.mark_initial_response_sent = true;
   w.record.acknowledgment_entry_id = "ent_m1_1";
+  w.consent.push_back({"con_1", "ten_a", "eu_1", "ch_1", "transcript_storage", "implicit",
+                       "acknowledgment", R"({"acknowledgment_version":2})", clock_.Now(),
+                       clock_.Now()});
   auto c = store_->CommitInbound(w);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE(c->duplicate);
@@ -559,6 +562,12 @@ TEST_P(StoreConformance, InboundCommitWritesEverythingOnceAndRepeatsAreDuplicate
   EXPECT_EQ(store_->ListParticipants("ten_a", "ses_1")->at(0).display_name_sealed, "sealed-name");
   auto found = store_->FindIndexEntries("ten_a", "end_user.platform_key", 42, 10);
   ASSERT_EQ(found->size(), 1u);
+  auto consent = store_->ListConsent("ten_a", "eu_1");
+  ASSERT_TRUE(consent.ok());
+  ASSERT_EQ(consent->size(), 1u);
+  EXPECT_EQ(consent->at(0).source, "acknowledgment");
+  EXPECT_EQ(consent->at(0).evidence, R"({"acknowledgment_version":2})");
+  EXPECT_TRUE(store_->ListConsent("ten_b", "eu_1")->empty());
   auto record = store_->FindInbound("ten_a", "ch_1", "m1");
   ASSERT_TRUE(record.ok() && record->has_value());
   EXPECT_EQ((*record)->acknowledgment_entry_id, "ent_m1_1");

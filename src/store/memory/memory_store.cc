@@ -381,6 +381,7 @@ absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) 
         e);
   }
   outbox_.insert(outbox_.end(), w.outbox.begin(), w.outbox.end());
+  consent_.insert(consent_.end(), w.consent.begin(), w.consent.end());
   if (w.mark_initial_response_sent) {
     auto u = end_users_.find({r.tenant_id, r.end_user_id});
     if (u != end_users_.end()) {
@@ -654,6 +655,19 @@ absl::StatusOr<std::vector<Session>> MemoryStore::ListEndedWithoutTranscript(int
     if (out.size() == static_cast<size_t>(limit)) break;
     if (s.status == SessionStatus::kEnded && !transcripts_.contains(key)) out.push_back(s);
   }
+  return out;
+}
+
+absl::StatusOr<std::vector<ConsentRecord>> MemoryStore::ListConsent(std::string_view tenant_id,
+                                                                    std::string_view end_user_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<ConsentRecord> out;
+  for (const ConsentRecord& c : consent_) {
+    if (c.tenant_id == tenant_id && c.end_user_id == end_user_id) out.push_back(c);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.captured_at < b.captured_at; });
   return out;
 }
 

@@ -268,6 +268,23 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                              .Bind(8, ToStorageMicros(o.created_at))
                              .Run());
     }
+    for (const ConsentRecord& k : w.consent) {
+      CV_SQL(
+          q, c,
+          "INSERT INTO consent_records (tenant_id, id, end_user_id, channel_id, purpose, status, "
+          "source, evidence, captured_at, effective_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      CV_RETURN_IF_ERROR(q->Bind(1, k.tenant_id)
+                             .Bind(2, k.id)
+                             .Bind(3, k.end_user_id)
+                             .Bind(4, k.channel_id)
+                             .Bind(5, k.purpose)
+                             .Bind(6, k.status)
+                             .Bind(7, k.source)
+                             .Bind(8, k.evidence)
+                             .Bind(9, ToStorageMicros(k.captured_at))
+                             .Bind(10, ToStorageMicros(k.effective_from))
+                             .Run());
+    }
     if (w.mark_initial_response_sent) {
       CV_SQL(q, c,
              "UPDATE end_users SET has_initial_response_sent = 1, updated_at = ? "
@@ -652,6 +669,25 @@ absl::StatusOr<std::vector<Session>> SqliteStore::ListEndedWithoutTranscript(int
       CV_ASSIGN_OR_RETURN(bool row, q->Step());
       if (!row) break;
       out.push_back(SessionFromRow(*q));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<ConsentRecord>> SqliteStore::ListConsent(std::string_view tenant_id,
+                                                                    std::string_view end_user_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<ConsentRecord>> {
+    CV_SQL(q, c,
+           "SELECT id, channel_id, purpose, status, source, evidence, captured_at, effective_from "
+           "FROM consent_records WHERE tenant_id = ? AND end_user_id = ? ORDER BY captured_at, id");
+    q->Bind(1, tenant_id).Bind(2, end_user_id);
+    std::vector<ConsentRecord> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back({q->Text(0), std::string(tenant_id), std::string(end_user_id), q->Text(1),
+                     q->Text(2), q->Text(3), q->Text(4), q->Text(5), FromStorageMicros(q->Int(6)),
+                     FromStorageMicros(q->Int(7))});
     }
     return out;
   });
