@@ -23,18 +23,41 @@ crypto::FieldContext Field(const std::string& tenant, std::string_view type, con
 // Masks every string of a JSON value in place.
 absl::Status RedactJson(Json& value, const redact::Policy& policy,
                         const redact::RedactionScope& scope, std::map<std::string, int>* counts,
-                        redact::RedactionResult* scratch) {
+                        redact::RedactionResult* scratch,
+                        std::vector<redact::TokenizedValue>* tokens) {
   if (value.is_string()) {
     CV_RETURN_IF_ERROR(policy.RedactInto(value.get_ref<const std::string&>(), scope, scratch));
     if (!scratch->findings.empty()) {
       for (const auto& f : scratch->findings) ++(*counts)[f.detector];
+      for (auto& t : scratch->tokens) tokens->push_back(std::move(t));
       value = scratch->text;
     }
   } else if (value.is_array() || value.is_object()) {
-    for (auto& item : value) CV_RETURN_IF_ERROR(RedactJson(item, policy, scope, counts, scratch));
+    for (auto& item : value) {
+      CV_RETURN_IF_ERROR(RedactJson(item, policy, scope, counts, scratch, tokens));
+    }
   }
   return absl::OkStatus();
 }
+
+}  // namespace
+
+// Seals tokenized originals under the end user's key (TokenVault) as token rows.
+absl::Status IngestPipeline::KeepTokens(const std::string& tenant, const std::string& subject,
+                                        const std::string& entry_id, absl::Time now,
+                                        std::vector<redact::TokenizedValue>& values,
+                                        std::vector<TokenRow>* out) {
+  if (values.empty()) return absl::OkStatus();
+  TokenVault vault(cipher_);
+  auto sealed = vault.Seal(tenant, subject, values);
+  if (!sealed.ok()) return sealed.status();
+  for (SealedToken& t : *sealed) {
+    out->push_back({tenant, t.token, subject, entry_id, t.rule_id, std::move(t.ciphertext), now});
+  }
+  return absl::OkStatus();
+}
+
+namespace {
 
 std::string RedactionsJson(const std::map<std::string, int>& counts) {
   Json out = Json::array();
@@ -285,13 +308,14 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     auto sealed = cipher_.Seal(Field(tenant, "entry", e.id, "message", subject), scratch.text);
     if (!sealed.ok()) return sealed.status();
     e.message_sealed = std::move(*sealed);
-    // Tokenized originals are sealed with the entry (TokenVault), under the same subject.
-    // TODO(issue 5): keep them in a token table; until then they are dropped with the text.
+    CV_RETURN_IF_ERROR(KeepTokens(tenant, subject, e.id, now, scratch.tokens, &w.tokens));
   }
   if (message.payload_json.has_value()) {
     Json payload = Json::parse(message.payload_json->Reveal(), nullptr, false);
     if (payload.is_discarded()) return absl::InvalidArgumentError("payload: not valid JSON");
-    CV_RETURN_IF_ERROR(RedactJson(payload, policy, scope, &counts, &scratch));
+    std::vector<redact::TokenizedValue> payload_tokens;
+    CV_RETURN_IF_ERROR(RedactJson(payload, policy, scope, &counts, &scratch, &payload_tokens));
+    CV_RETURN_IF_ERROR(KeepTokens(tenant, subject, e.id, now, payload_tokens, &w.tokens));
     std::string masked = payload.dump();
     auto sealed = cipher_.Seal(Field(tenant, "entry", e.id, "payload", subject), masked);
     if (!sealed.ok()) return sealed.status();
@@ -305,6 +329,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     CV_RETURN_IF_ERROR(index_identifiers(v.Reveal(), "context_entry", c.id, "value"));
     CV_RETURN_IF_ERROR(policy.RedactInto(v.Reveal(), scope, &scratch));
     for (const auto& f : scratch.findings) ++counts[f.detector];
+    CV_RETURN_IF_ERROR(KeepTokens(tenant, subject, e.id, now, scratch.tokens, &w.tokens));
     auto key_sealed =
         cipher_.Seal(Field(tenant, "context_entry", c.id, "key", subject), k.Reveal());
     if (!key_sealed.ok()) return key_sealed.status();

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/status.h"
+#include "messaging/token_vault.h"
 #include "nlohmann/json.hpp"
 
 namespace convault {
@@ -43,11 +44,14 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   }
   auto compiled = rules_.Current(std::string(tenant_id));
   if (!compiled.ok()) return compiled.status();
+  IdTokenMinter minter(ids_);
   redact::RedactionScope scope;
+  scope.tokens = &minter;
   scope.actor = reply.actor;
   scope.channel_id = channel->id;
   scope.region = region;
   std::map<std::string, int> counts;
+  std::vector<TokenRow> tokens;
 
   absl::Time now = clock_.Now();
   const std::string tenant(tenant_id);
@@ -74,6 +78,14 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
     if (!masked.ok()) return masked.status();
     for (const auto& f : masked->findings) ++counts[f.detector];
     CV_RETURN_IF_ERROR(seal("message", masked->text, &e.message_sealed));
+    if (!masked->tokens.empty()) {
+      TokenVault vault(cipher_);
+      auto sealed = vault.Seal(tenant, subject, masked->tokens);
+      if (!sealed.ok()) return sealed.status();
+      for (SealedToken& t : *sealed) {
+        tokens.push_back({tenant, t.token, subject, e.id, t.rule_id, std::move(t.ciphertext), now});
+      }
+    }
   }
   if (reply.payload_json.has_value()) {
     Json payload = Json::parse(reply.payload_json->Reveal(), nullptr, false);
@@ -93,6 +105,7 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   w.session_id = session->id;
   w.entries.push_back(e);
   w.outbox.push_back({ids_.NewId("out"), tenant, channel->id, session->id, e.id, 0, now, now});
+  w.tokens = std::move(tokens);
   w.session_status = SessionStatus::kActive;
   w.activity_at = now;
   auto stored = store_.AppendEntries(w);

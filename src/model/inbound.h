@@ -10,6 +10,7 @@
 #include "model/end_user.h"
 #include "model/entry.h"
 #include "model/session.h"
+#include "model/token_row.h"
 
 namespace convault {
 
@@ -48,6 +49,7 @@ struct InboundWrite {
   std::vector<BlindIndexEntry> index_entries;
   std::vector<OutboxItem> outbox;
   std::vector<ConsentRecord> consent;
+  std::vector<TokenRow> tokens;
   bool mark_initial_response_sent = false;
 };
 
@@ -64,6 +66,7 @@ struct EntriesWrite {
   std::vector<Entry> entries;  // the store assigns seq
   std::vector<Participant> participants;
   std::vector<OutboxItem> outbox;
+  std::vector<TokenRow> tokens;
   std::optional<SessionStatus> session_status;  // unchanged when unset
   absl::Time activity_at;
 };

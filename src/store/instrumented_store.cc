@@ -216,4 +216,9 @@ absl::StatusOr<std::vector<ConsentRecord>> InstrumentedStore::ListConsent(
   return Timed("list_consent", [&] { return base_.ListConsent(tenant_id, end_user_id); });
 }
 
+absl::StatusOr<TokenRow> InstrumentedStore::GetToken(std::string_view tenant_id,
+                                                     std::string_view token) {
+  return Timed("get_token", [&] { return base_.GetToken(tenant_id, token); });
+}
+
 }  // namespace convault

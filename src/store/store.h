@@ -174,6 +174,9 @@ class Store {
   // Failed for now: attempts + 1, due again at `next`, the entry's status failed.
   virtual absl::Status RetryDelivery(const OutboxItem& item, absl::Time next) = 0;
 
+  // A tokenized original; NotFound for a missing or another tenant's token.
+  virtual absl::StatusOr<TokenRow> GetToken(std::string_view tenant_id, std::string_view token) = 0;
+
   // The consent ledger of an end user, oldest first.
   virtual absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
                                                                  std::string_view end_user_id) = 0;

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
+#include "messaging/token_vault.h"
 #include "support/problem_matchers.h"
 #include "support/test_server.h"
 
@@ -411,6 +412,40 @@ TEST(InboundApi, SessionsEndedBySweepGetTheirTranscriptFromTheJob) {
   auto doc =
       f.server.client().Get("/v1/sessions/" + session + "/transcript", f.server.admin_key()).Json();
   EXPECT_TRUE(doc["final"].get<bool>());
+}
+
+TEST(InboundApi, TokenizedValuesAreKeptSealedUnderTheEndUsersKey) {
+  Fixture f;
+  auto& c = f.server.client();
+  // Emails tokenized instead of replaced.
+  auto rules = c.Get("/v1/sensitive-data-rules", f.server.admin_key()).Json();
+  for (const auto& r : rules["items"]) {
+    if (r["detector"] == "email") {
+      ASSERT_EQ(c.Send("PATCH", "/v1/sensitive-data-rules/" + r["id"].get<std::string>(),
+                       f.server.admin_key(), R"({"action":"tokenize"})",
+                       {{"Content-Type", "application/json"}})
+                    .status,
+                200);
+    }
+  }
+  auto j = f.Post(Message("m-1", std::string("write to ") + kEmail)).Json();
+  auto items =
+      c.Get("/v1/sessions/" + j["session_id"].get<std::string>() + "/entries", f.server.admin_key())
+          .Json()["items"];
+  std::string text = items[0]["text"];
+  ASSERT_EQ(text.rfind("write to [TOKEN:tok_", 0), 0u) << text;
+  std::string token = text.substr(text.find("tok_"), text.size() - text.find("tok_") - 1);
+  auto row = f.server.app().store().GetToken(f.server.tenant_id(), token);
+  ASSERT_TRUE(row.ok()) << row.status();
+  EXPECT_EQ(row->end_user_id, j["end_user_id"]);
+  EXPECT_EQ(row->entry_id, j["entry_id"]);
+  EXPECT_EQ(row->value_sealed.find(kEmail), std::string::npos);
+  TokenVault vault(f.server.app().field_cipher());
+  auto opened = vault.Open(f.server.tenant_id(), row->end_user_id,
+                           {row->token, row->rule_id, row->value_sealed});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->Reveal(), kEmail);
+  EXPECT_TRUE(absl::IsNotFound(f.server.app().store().GetToken("ten_other", token).status()));
 }
 
 }  // namespace

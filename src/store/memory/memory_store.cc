@@ -382,6 +382,7 @@ absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) 
   }
   outbox_.insert(outbox_.end(), w.outbox.begin(), w.outbox.end());
   consent_.insert(consent_.end(), w.consent.begin(), w.consent.end());
+  for (const TokenRow& t : w.tokens) tokens_[{t.tenant_id, t.token}] = t;
   if (w.mark_initial_response_sent) {
     auto u = end_users_.find({r.tenant_id, r.end_user_id});
     if (u != end_users_.end()) {
@@ -516,6 +517,7 @@ absl::StatusOr<std::vector<Entry>> MemoryStore::AppendEntries(const EntriesWrite
   }
   participants_.insert(participants_.end(), w.participants.begin(), w.participants.end());
   outbox_.insert(outbox_.end(), w.outbox.begin(), w.outbox.end());
+  for (const TokenRow& t : w.tokens) tokens_[{t.tenant_id, t.token}] = t;
   if (w.session_status.has_value()) session.status = *w.session_status;
   session.last_activity_at = w.activity_at;
   return stored;
@@ -669,6 +671,14 @@ absl::StatusOr<std::vector<ConsentRecord>> MemoryStore::ListConsent(std::string_
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.captured_at < b.captured_at; });
   return out;
+}
+
+absl::StatusOr<TokenRow> MemoryStore::GetToken(std::string_view tenant_id, std::string_view token) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = tokens_.find({std::string(tenant_id), std::string(token)});
+  if (it == tokens_.end()) return absl::NotFoundError("token not found");
+  return it->second;
 }
 
 void MemoryStore::Close() {

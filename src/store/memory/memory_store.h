@@ -84,6 +84,7 @@ class MemoryStore final : public Store {
   absl::StatusOr<std::vector<Session>> ListEndedWithoutTranscript(int limit) override;
   absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
                                                          std::string_view end_user_id) override;
+  absl::StatusOr<TokenRow> GetToken(std::string_view tenant_id, std::string_view token) override;
   void Close() override;
 
  private:
@@ -109,6 +110,7 @@ class MemoryStore final : public Store {
   std::vector<Participant> participants_ ABSL_GUARDED_BY(mu_);
   std::vector<OutboxItem> outbox_ ABSL_GUARDED_BY(mu_);
   std::vector<ConsentRecord> consent_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, TokenRow> tokens_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, Transcript> transcripts_ ABSL_GUARDED_BY(mu_);
   // (tenant, channel, external id) -> record
   std::map<std::tuple<std::string, std::string, std::string>, InboundRecord> inbound_

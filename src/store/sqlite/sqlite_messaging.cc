@@ -129,6 +129,23 @@ absl::Status InsertEntry(Connection& c, const Entry& e) {
       .Run();
 }
 
+absl::Status InsertTokens(Connection& c, const std::vector<TokenRow>& tokens) {
+  for (const TokenRow& t : tokens) {
+    CV_SQL(q, c,
+           "INSERT INTO tokens (tenant_id, token, end_user_id, entry_id, rule_id, value, "
+           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    CV_RETURN_IF_ERROR(q->Bind(1, t.tenant_id)
+                           .Bind(2, t.token)
+                           .Bind(3, t.end_user_id)
+                           .Bind(4, t.entry_id)
+                           .Bind(5, t.rule_id)
+                           .BindBlob(6, t.value_sealed)
+                           .Bind(7, ToStorageMicros(t.created_at))
+                           .Run());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) {
@@ -268,6 +285,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                              .Bind(8, ToStorageMicros(o.created_at))
                              .Run());
     }
+    CV_RETURN_IF_ERROR(InsertTokens(c, w.tokens));
     for (const ConsentRecord& k : w.consent) {
       CV_SQL(
           q, c,
@@ -489,6 +507,7 @@ absl::StatusOr<std::vector<Entry>> SqliteStore::AppendEntries(const EntriesWrite
                              .Bind(8, ToStorageMicros(o.created_at))
                              .Run());
     }
+    CV_RETURN_IF_ERROR(InsertTokens(c, w.tokens));
     if (w.session_status.has_value()) status = static_cast<int64_t>(*w.session_status);
     CV_SQL(up, c,
            "UPDATE sessions SET status = ?, last_activity_at = ?, next_seq = ? "
@@ -690,6 +709,23 @@ absl::StatusOr<std::vector<ConsentRecord>> SqliteStore::ListConsent(std::string_
                      FromStorageMicros(q->Int(7))});
     }
     return out;
+  });
+}
+
+absl::StatusOr<TokenRow> SqliteStore::GetToken(std::string_view tenant_id, std::string_view token) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<TokenRow> {
+    CV_SQL(q, c,
+           "SELECT end_user_id, entry_id, rule_id, value, created_at FROM tokens "
+           "WHERE tenant_id = ? AND token = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, token).Step());
+    if (!row) return absl::NotFoundError("token not found");
+    return TokenRow{std::string(tenant_id),
+                    std::string(token),
+                    q->Text(0),
+                    q->Text(1),
+                    q->Text(2),
+                    q->Blob(3),
+                    FromStorageMicros(q->Int(4))};
   });
 }
 

@@ -99,6 +99,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<Session>> ListEndedWithoutTranscript(int limit) override;
   absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
                                                          std::string_view end_user_id) override;
+  absl::StatusOr<TokenRow> GetToken(std::string_view tenant_id, std::string_view token) override;
   void Close() override;
 
  private:
