@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/api_service.h"
 #include "api/json.h"
+#include "api/message_fields.h"
 #include "common/status.h"
 #include "common/time_format.h"
 
@@ -40,23 +41,8 @@ absl::StatusOr<HttpResponse> InboundHandler::Post(const RequestContext& ctx) {
     f.Merge(who);
   }
   // Message text may hold new lines and tabs; the parser already refused invalid UTF-8.
-  if (auto it = body->find("text"); it != body->end() && !it->is_null()) {
-    if (!it->is_string()) {
-      f.AddError("text", "must be a string");
-    } else if (it->get_ref<const std::string&>().size() >
-               static_cast<size_t>(options_.max_text_bytes)) {
-      f.AddError("text", absl::StrCat("must be at most ", options_.max_text_bytes, " bytes"));
-    } else {
-      m.text = Sensitive<std::string>(it->get<std::string>());
-    }
-  }
-  if (auto it = body->find("payload"); it != body->end() && !it->is_null()) {
-    if (!it->is_object() && !it->is_array()) {
-      f.AddError("payload", "must be an object or an array");
-    } else {
-      m.payload_json = Sensitive<std::string>(it->dump());
-    }
-  }
+  m.text = ReadMessageText(*body, f, static_cast<size_t>(options_.max_text_bytes));
+  m.payload_json = ReadMessagePayload(*body, f);
   if (!m.text.has_value() && !m.payload_json.has_value() && !f.Has("text") && !f.Has("payload")) {
     f.AddError("text", "text or payload is required");
   }

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/api_service.h"
 #include "api/json.h"
+#include "api/message_fields.h"
 #include "api/pagination.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -172,23 +173,8 @@ absl::StatusOr<HttpResponse> SessionsHandler::Post(const RequestContext& ctx) {
   // A key with the bot role (and not the agent role) writes as the bot.
   const RoleSet& roles = ctx.principal->roles;
   reply.actor = roles.Has(Role::kAgent) ? ActorType::kAgent : ActorType::kBot;
-  if (auto it = body->find("text"); it != body->end() && !it->is_null()) {
-    if (!it->is_string()) {
-      f.AddError("text", "must be a string");
-    } else if (it->get_ref<const std::string&>().size() >
-               static_cast<size_t>(options_.max_text_bytes)) {
-      f.AddError("text", absl::StrCat("must be at most ", options_.max_text_bytes, " bytes"));
-    } else {
-      reply.text = Sensitive<std::string>(it->get<std::string>());
-    }
-  }
-  if (auto it = body->find("payload"); it != body->end() && !it->is_null()) {
-    if (!it->is_object() && !it->is_array()) {
-      f.AddError("payload", "must be an object or an array");
-    } else {
-      reply.payload_json = Sensitive<std::string>(it->dump());
-    }
-  }
+  reply.text = ReadMessageText(*body, f, static_cast<size_t>(options_.max_text_bytes));
+  reply.payload_json = ReadMessagePayload(*body, f);
   if (!f.Has("text") && !f.Has("payload")) f.AddError("text", "text or payload is required");
   if (auto v = f.OptionalString("actor_name", 0, 200)) {
     reply.actor_name = Sensitive<std::string>(std::move(*v));

@@ -2,7 +2,9 @@
 
 // Helpers for the detectors that read digit runs (ScanInput::runs).
 #include <string_view>
+#include <vector>
 
+#include "redact/detector.h"
 #include "redact/scan_input.h"
 
 namespace convault::redact {
@@ -28,6 +30,20 @@ inline bool Shaped324(const ScanInput& in, size_t i, std::string_view separators
   }
   return JoinedBy(in, i, separators) && JoinedBy(in, i + 1, separators) &&
          in.text[in.runs[i].end] == in.text[in.runs[i + 1].end];
+}
+
+// The spans shaped like a US taxpayer number: 3-2-4 joined by '-' or ' ', or
+// nine bare digits; `accept(start, end)` decides. With `first_digit`, only
+// numbers starting with it.
+template <typename Accept>
+void FindTaxpayerShaped(const ScanInput& in, char first_digit, Accept accept,
+                        std::vector<Span>* out) {
+  for (size_t i = 0; i < in.runs.size(); ++i) {
+    const DigitRun& r = in.runs[i];
+    if (first_digit != 0 && in.text[r.start] != first_digit) continue;
+    size_t end = Shaped324(in, i, "- ") ? in.runs[i + 2].end : (r.size() == 9 ? r.end : 0);
+    if (end != 0 && accept(r.start, end)) out->push_back({r.start, end});
+  }
 }
 
 }  // namespace convault::redact

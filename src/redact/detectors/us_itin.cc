@@ -17,15 +17,8 @@ class UsItin final : public Detector {
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
-    for (size_t i = 0; i < in.runs.size(); ++i) {
-      const DigitRun& r = in.runs[i];
-      if (in.text[r.start] != '9') continue;
-      if (Shaped324(in, i, "- ")) {
-        if (Accept(in, r.start, in.runs[i + 2].end)) out->push_back({r.start, in.runs[i + 2].end});
-      } else if (r.size() == 9 && Accept(in, r.start, r.end)) {
-        out->push_back({r.start, r.end});
-      }
-    }
+    FindTaxpayerShaped(
+        in, '9', [&](size_t start, size_t end) { return Accept(in, start, end); }, out);
   }
 
  private:

@@ -129,6 +129,51 @@ absl::Status InsertEntry(Connection& c, const Entry& e) {
       .Run();
 }
 
+// Every row of a prepared query, converted by `from_row`.
+template <typename T, typename FromRow>
+absl::StatusOr<std::vector<T>> Collect(Statement& q, FromRow from_row) {
+  std::vector<T> out;
+  while (true) {
+    CV_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(from_row(q));
+  }
+  return out;
+}
+
+absl::Status InsertParticipants(Connection& c, const std::vector<Participant>& participants) {
+  for (const Participant& p : participants) {
+    CV_SQL(q, c,
+           "INSERT INTO participants (tenant_id, id, session_id, role, display_name, joined_at) "
+           "VALUES (?, ?, ?, ?, ?, ?)");
+    q->Bind(1, p.tenant_id)
+        .Bind(2, p.id)
+        .Bind(3, p.session_id)
+        .Bind(4, static_cast<int64_t>(p.role));
+    BindSealed(*q, 5, p.display_name_sealed);
+    CV_RETURN_IF_ERROR(q->Bind(6, ToStorageMicros(p.joined_at)).Run());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertOutbox(Connection& c, const std::vector<OutboxItem>& outbox) {
+  for (const OutboxItem& o : outbox) {
+    CV_SQL(q, c,
+           "INSERT INTO outbox (tenant_id, id, channel_id, session_id, entry_id, attempts, "
+           "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    CV_RETURN_IF_ERROR(q->Bind(1, o.tenant_id)
+                           .Bind(2, o.id)
+                           .Bind(3, o.channel_id)
+                           .Bind(4, o.session_id)
+                           .Bind(5, o.entry_id)
+                           .Bind(6, int64_t{o.attempts})
+                           .Bind(7, ToStorageMicros(o.next_attempt_at))
+                           .Bind(8, ToStorageMicros(o.created_at))
+                           .Run());
+  }
+  return absl::OkStatus();
+}
+
 absl::Status InsertTokens(Connection& c, const std::vector<TokenRow>& tokens) {
   for (const TokenRow& t : tokens) {
     CV_SQL(q, c,
@@ -247,17 +292,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                              .BindBlob(5, x.value_sealed)
                              .Run());
     }
-    for (const Participant& p : w.participants) {
-      CV_SQL(q, c,
-             "INSERT INTO participants (tenant_id, id, session_id, role, display_name, joined_at) "
-             "VALUES (?, ?, ?, ?, ?, ?)");
-      q->Bind(1, p.tenant_id)
-          .Bind(2, p.id)
-          .Bind(3, p.session_id)
-          .Bind(4, static_cast<int64_t>(p.role));
-      BindSealed(*q, 5, p.display_name_sealed);
-      CV_RETURN_IF_ERROR(q->Bind(6, ToStorageMicros(p.joined_at)).Run());
-    }
+    CV_RETURN_IF_ERROR(InsertParticipants(c, w.participants));
     for (const BlindIndexEntry& e : w.index_entries) {
       CV_SQL(q, c,
              "INSERT OR IGNORE INTO blind_index (tenant_id, index_name, token, object_type, "
@@ -271,20 +306,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                              .Bind(7, e.subject_id)
                              .Run());
     }
-    for (const OutboxItem& o : w.outbox) {
-      CV_SQL(q, c,
-             "INSERT INTO outbox (tenant_id, id, channel_id, session_id, entry_id, attempts, "
-             "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      CV_RETURN_IF_ERROR(q->Bind(1, o.tenant_id)
-                             .Bind(2, o.id)
-                             .Bind(3, o.channel_id)
-                             .Bind(4, o.session_id)
-                             .Bind(5, o.entry_id)
-                             .Bind(6, int64_t{o.attempts})
-                             .Bind(7, ToStorageMicros(o.next_attempt_at))
-                             .Bind(8, ToStorageMicros(o.created_at))
-                             .Run());
-    }
+    CV_RETURN_IF_ERROR(InsertOutbox(c, w.outbox));
     CV_RETURN_IF_ERROR(InsertTokens(c, w.tokens));
     for (const ConsentRecord& k : w.consent) {
       CV_SQL(
@@ -413,13 +435,7 @@ absl::StatusOr<std::vector<Entry>> SqliteStore::ListEntries(std::string_view ten
            "SELECT " CV_ENTRY_COLUMNS
            " FROM entries WHERE tenant_id = ? AND session_id = ? AND seq > ? ORDER BY seq LIMIT ?");
     q->Bind(1, tenant_id).Bind(2, session_id).Bind(3, after_seq).Bind(4, int64_t{limit});
-    std::vector<Entry> out;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back(EntryFromRow(*q));
-    }
-    return out;
+    return Collect<Entry>(*q, EntryFromRow);
   });
 }
 
@@ -482,31 +498,8 @@ absl::StatusOr<std::vector<Entry>> SqliteStore::AppendEntries(const EntriesWrite
       CV_RETURN_IF_ERROR(InsertEntry(c, e));
       stored.push_back(std::move(e));
     }
-    for (const Participant& p : w.participants) {
-      CV_SQL(ins, c,
-             "INSERT INTO participants (tenant_id, id, session_id, role, display_name, joined_at) "
-             "VALUES (?, ?, ?, ?, ?, ?)");
-      ins->Bind(1, p.tenant_id)
-          .Bind(2, p.id)
-          .Bind(3, p.session_id)
-          .Bind(4, static_cast<int64_t>(p.role));
-      BindSealed(*ins, 5, p.display_name_sealed);
-      CV_RETURN_IF_ERROR(ins->Bind(6, ToStorageMicros(p.joined_at)).Run());
-    }
-    for (const OutboxItem& o : w.outbox) {
-      CV_SQL(ins, c,
-             "INSERT INTO outbox (tenant_id, id, channel_id, session_id, entry_id, attempts, "
-             "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      CV_RETURN_IF_ERROR(ins->Bind(1, o.tenant_id)
-                             .Bind(2, o.id)
-                             .Bind(3, o.channel_id)
-                             .Bind(4, o.session_id)
-                             .Bind(5, o.entry_id)
-                             .Bind(6, int64_t{o.attempts})
-                             .Bind(7, ToStorageMicros(o.next_attempt_at))
-                             .Bind(8, ToStorageMicros(o.created_at))
-                             .Run());
-    }
+    CV_RETURN_IF_ERROR(InsertParticipants(c, w.participants));
+    CV_RETURN_IF_ERROR(InsertOutbox(c, w.outbox));
     CV_RETURN_IF_ERROR(InsertTokens(c, w.tokens));
     if (w.session_status.has_value()) status = static_cast<int64_t>(*w.session_status);
     CV_SQL(up, c,
@@ -683,13 +676,7 @@ absl::StatusOr<std::vector<Session>> SqliteStore::ListEndedWithoutTranscript(int
            "WHERE s.status = 5 AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE "
            "t.tenant_id = s.tenant_id AND t.session_id = s.id) ORDER BY s.ended_at LIMIT ?");
     q->Bind(1, int64_t{limit});
-    std::vector<Session> out;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back(SessionFromRow(*q));
-    }
-    return out;
+    return Collect<Session>(*q, SessionFromRow);
   });
 }
 
