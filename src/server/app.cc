@@ -120,8 +120,6 @@ absl::Status App::Serve() {
                                                 [this] { key_jobs_->Wake(); });
   keys_handler_->Register(router_);
   rules_ = std::make_unique<RuleService>(*store_, clock_, ids_);
-  rules_handler_ = std::make_unique<SensitiveDataRulesHandler>(*rules_);
-  rules_handler_->Register(router_);
   channels_ = std::make_unique<ChannelService>(*store_, *field_cipher_, clock_, ids_);
   channels_handler_ = std::make_unique<ChannelsHandler>(*channels_);
   channels_handler_->Register(router_);
@@ -135,6 +133,12 @@ absl::Status App::Serve() {
   replies_ =
       std::make_unique<ReplyService>(*store_, *field_cipher_, *rules_, *reader_, clock_, ids_);
   transcripts_ = std::make_unique<TranscriptService>(*store_, *field_cipher_, *reader_, clock_);
+  reapply_ = std::make_unique<ReapplyService>(*store_, *field_cipher_, *rules_, *transcripts_,
+                                              clock_, ids_);
+  rules_handler_ = std::make_unique<SensitiveDataRulesHandler>(*rules_, reapply_.get());
+  rules_handler_->Register(router_);
+  jobs_handler_ = std::make_unique<JobsHandler>(*store_);
+  jobs_handler_->Register(router_);
   sessions_handler_ = std::make_unique<SessionsHandler>(*store_, *reader_, *replies_, *transcripts_,
                                                         clock_, config_.messaging);
   sessions_handler_->Register(router_);
@@ -158,6 +162,16 @@ absl::Status App::Serve() {
                      {{"error", StdSv(finalized.status().ToString())}});
         }
       });
+  reapply_jobs_ = std::make_unique<PeriodicJob>(absl::Seconds(1), [this] {
+    while (true) {
+      auto moved = reapply_->RunOnce();
+      if (!moved.ok()) {
+        log::Error("rules", "reapply_failed", {{"error", StdSv(moved.status().ToString())}});
+        return;
+      }
+      if (*moved == 0) return;
+    }
+  });
   http_client_ = std::make_unique<CurlHttpClient>();
   byoc_sender_ = std::make_unique<ByocSender>(*http_client_);
   delivery_ = std::make_unique<DeliveryWorker>(*store_, *channels_, *reader_, clock_);
@@ -197,6 +211,7 @@ void App::Shutdown() {
   if (key_jobs_) key_jobs_->Stop();
   if (session_jobs_) session_jobs_->Stop();
   if (delivery_jobs_) delivery_jobs_->Stop();
+  if (reapply_jobs_) reapply_jobs_->Stop();
   if (store_) store_->Close();
   if (key_store_) key_store_->Close();
   if (http_) log::Info("server", "stopped", {});

@@ -11,6 +11,7 @@
 #include "api/handlers/end_users_handler.h"
 #include "api/handlers/health_handler.h"
 #include "api/handlers/inbound_handler.h"
+#include "api/handlers/jobs_handler.h"
 #include "api/handlers/keys_handler.h"
 #include "api/handlers/metrics_handler.h"
 #include "api/handlers/sensitive_data_rules_handler.h"
@@ -30,6 +31,7 @@
 #include "crypto/key_manager.h"
 #include "crypto/key_provider.h"
 #include "messaging/delivery_worker.h"
+#include "messaging/reapply.h"
 #include "messaging/reply_service.h"
 #include "messaging/transcripts.h"
 #include "server/data_dir.h"
@@ -71,6 +73,7 @@ class App {
   SessionSweeper* sweeper() { return sweeper_.get(); }
   DeliveryWorker* delivery() { return delivery_.get(); }
   TranscriptService* transcripts() { return transcripts_.get(); }
+  ReapplyService* reapply() { return reapply_.get(); }
   crypto::BlindIndexer& blind_index() { return *blind_index_; }
   crypto::KekRotator& kek_rotator() { return *kek_rotator_; }
   // One round of the background key jobs (rewrap, destroy drained KEK versions), now.
@@ -113,6 +116,9 @@ class App {
   std::unique_ptr<ConversationReader> reader_;
   std::unique_ptr<ReplyService> replies_;
   std::unique_ptr<TranscriptService> transcripts_;
+  std::unique_ptr<ReapplyService> reapply_;
+  std::unique_ptr<JobsHandler> jobs_handler_;
+  std::unique_ptr<PeriodicJob> reapply_jobs_;
   std::unique_ptr<SessionsHandler> sessions_handler_;
   std::unique_ptr<SessionSweeper> sweeper_;
   std::unique_ptr<PeriodicJob> session_jobs_;

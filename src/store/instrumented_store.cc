@@ -221,4 +221,40 @@ absl::StatusOr<TokenRow> InstrumentedStore::GetToken(std::string_view tenant_id,
   return Timed("get_token", [&] { return base_.GetToken(tenant_id, token); });
 }
 
+absl::Status InstrumentedStore::PutJob(const Job& job) {
+  return Timed("put_job", [&] { return base_.PutJob(job); });
+}
+absl::StatusOr<Job> InstrumentedStore::GetJob(std::string_view tenant_id, std::string_view job_id) {
+  return Timed("get_job", [&] { return base_.GetJob(tenant_id, job_id); });
+}
+absl::StatusOr<std::vector<Job>> InstrumentedStore::ListRunningJobs(int limit) {
+  return Timed("list_running_jobs", [&] { return base_.ListRunningJobs(limit); });
+}
+absl::StatusOr<std::vector<Entry>> InstrumentedStore::ListEntriesAfter(std::string_view tenant_id,
+                                                                       std::string_view after,
+                                                                       int limit) {
+  return Timed("list_entries_after",
+               [&] { return base_.ListEntriesAfter(tenant_id, after, limit); });
+}
+absl::StatusOr<std::vector<ContextEntry>> InstrumentedStore::ListContextAfter(
+    std::string_view tenant_id, std::string_view after, int limit) {
+  return Timed("list_context_after",
+               [&] { return base_.ListContextAfter(tenant_id, after, limit); });
+}
+absl::StatusOr<std::vector<Transcript>> InstrumentedStore::ListTranscriptsAfter(
+    std::string_view tenant_id, std::string_view after, int limit) {
+  return Timed("list_transcripts_after",
+               [&] { return base_.ListTranscriptsAfter(tenant_id, after, limit); });
+}
+absl::Status InstrumentedStore::UpdateEntryContent(const Entry& entry) {
+  return Timed("update_entry_content", [&] { return base_.UpdateEntryContent(entry); });
+}
+absl::Status InstrumentedStore::UpdateContextValue(const ContextEntry& context) {
+  return Timed("update_context_value", [&] { return base_.UpdateContextValue(context); });
+}
+
+absl::Status InstrumentedStore::AddTokens(const std::vector<TokenRow>& tokens) {
+  return Timed("add_tokens", [&] { return base_.AddTokens(tokens); });
+}
+
 }  // namespace convault

@@ -11,6 +11,7 @@
 #include "model/blind_index_entry.h"
 #include "model/channel.h"
 #include "model/inbound.h"
+#include "model/job.h"
 #include "model/sensitive_data_rule.h"
 #include "model/tenant.h"
 #include "model/tenant_settings.h"
@@ -187,6 +188,30 @@ class Store {
                                                    std::string_view session_id) = 0;
   // Ended sessions that have no final transcript yet, across tenants, at most `limit`.
   virtual absl::StatusOr<std::vector<Session>> ListEndedWithoutTranscript(int limit) = 0;
+
+  // Jobs. PutJob inserts or replaces; GetJob is NotFound for another tenant's.
+  virtual absl::Status PutJob(const Job& job) = 0;
+  virtual absl::StatusOr<Job> GetJob(std::string_view tenant_id, std::string_view job_id) = 0;
+  // Running jobs of every tenant, oldest first.
+  virtual absl::StatusOr<std::vector<Job>> ListRunningJobs(int limit) = 0;
+
+  // Rule re-apply. The tenant's entries / context entries / final transcripts
+  // with an id (session id for transcripts) after `after`, by id.
+  virtual absl::StatusOr<std::vector<Entry>> ListEntriesAfter(std::string_view tenant_id,
+                                                              std::string_view after,
+                                                              int limit) = 0;
+  virtual absl::StatusOr<std::vector<ContextEntry>> ListContextAfter(std::string_view tenant_id,
+                                                                     std::string_view after,
+                                                                     int limit) = 0;
+  virtual absl::StatusOr<std::vector<Transcript>> ListTranscriptsAfter(std::string_view tenant_id,
+                                                                       std::string_view after,
+                                                                       int limit) = 0;
+  // Replaces an entry's masked content (message, payload, redactions, rule-set version).
+  virtual absl::Status UpdateEntryContent(const Entry& entry) = 0;
+  // Adds tokenized originals (re-apply with a tokenize rule).
+  virtual absl::Status AddTokens(const std::vector<TokenRow>& tokens) = 0;
+  // Replaces a context entry's sealed value.
+  virtual absl::Status UpdateContextValue(const ContextEntry& context) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

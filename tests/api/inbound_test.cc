@@ -448,5 +448,71 @@ TEST(InboundApi, TokenizedValuesAreKeptSealedUnderTheEndUsersKey) {
   EXPECT_TRUE(absl::IsNotFound(f.server.app().store().GetToken("ten_other", token).status()));
 }
 
+TEST(InboundApi, ReapplyRemasksHistoryResumablyWithTheCurrentRules) {
+  TestServer server;
+  auto& c = server.client();
+  const std::string& admin = server.admin_key();
+  std::string channel =
+      c.PostJson("/v1/channels", admin, {{"type", "byoc"}, {"name", "s"}}).Json()["id"];
+  std::string integration = server.CreateKey(admin, {"integration"}).second;
+  auto post = [&](const std::string& id, const std::string& who, const std::string& text) {
+    nlohmann::json m = {{"message_id", id},
+                        {"from", {{"platform_key", who}}},
+                        {"text", text},
+                        {"context", {{"email", kEmail}}},
+                        {"payload", {{"note", std::string("mail ") + kEmail}}}};
+    return c.PostJson("/v1/channels/" + channel + "/inbound", integration, m).Json();
+  };
+  // Stored before emails were a rule: kept as written.
+  std::string s1 = post("m-1", "a", std::string("mail ") + kEmail)["session_id"];
+  std::string s2 = post("m-2", "b", std::string("me: ") + kEmail)["session_id"];
+  ASSERT_EQ(c.PostJson("/v1/sessions/" + s2 + "/end", admin, nlohmann::json::object()).status, 200);
+  auto before = c.Get("/v1/sessions/" + s1 + "/entries", admin).Json()["items"];
+  EXPECT_EQ(before[0]["text"], std::string("mail ") + kEmail);
+
+  ASSERT_EQ(c.PostJson("/v1/sensitive-data-rules", admin, {{"detector", "email"}}).status, 201);
+  Response started =
+      c.PostJson("/v1/sensitive-data-rules/reapply", admin, nlohmann::json::object());
+  ASSERT_EQ(started.status, 202) << started.body;
+  std::string job = started.Json()["id"];
+  EXPECT_EQ(started.Json()["status"], "running");
+  EXPECT_EQ(started.Header("location"), "/v1/jobs/" + job);
+  // One item per step: the cursor carries the job across steps (and restarts).
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(server.app().reapply()->RunOnce(1).ok());
+    if (c.Get("/v1/jobs/" + job, admin).Json()["status"] != "running") break;
+  }
+  auto done = c.Get("/v1/jobs/" + job, admin).Json();
+  EXPECT_EQ(done["status"], "completed");
+  EXPECT_GE(done["scanned"].get<int>(), 5);  // 2 entries, 2 context values, 1 transcript
+  EXPECT_GE(done["changed"].get<int>(), 5);
+
+  auto after = c.Get("/v1/sessions/" + s1 + "/entries", admin).Json()["items"];
+  EXPECT_EQ(after[0]["text"], "mail [EMAIL]");
+  EXPECT_EQ(after[0]["payload"]["note"], "mail [EMAIL]");
+  EXPECT_EQ(after[0]["redactions"]["email"], 2);
+  EXPECT_EQ(after[0]["rule_set_version"], 2);
+  auto context = c.Get("/v1/sessions/" + s1 + "/context", admin).Json()["items"];
+  EXPECT_EQ(context[0]["value"], "[EMAIL]");
+  auto transcript = c.Get("/v1/sessions/" + s2 + "/transcript?format=text", admin);
+  EXPECT_EQ(transcript.body.find(kEmail), std::string::npos) << transcript.body;
+  EXPECT_NE(transcript.body.find("me: [EMAIL]"), std::string::npos);
+
+  auto [tenant_b, admin_b] = server.CreateTenant("beta");
+  ExpectProblem(c.Get("/v1/jobs/" + job, admin_b), 404, "not_found");
+  auto agent = server.CreateKey(admin, {"agent"}).second;
+  ExpectProblem(c.PostJson("/v1/sensitive-data-rules/reapply", agent, nlohmann::json::object()),
+                403, "forbidden");
+  // A second run finds nothing left to change.
+  std::string again =
+      c.PostJson("/v1/sensitive-data-rules/reapply", admin, nlohmann::json::object()).Json()["id"];
+  ASSERT_TRUE(server.app().reapply()->RunOnce(1000).ok());
+  ASSERT_TRUE(server.app().reapply()->RunOnce(1000).ok());
+  ASSERT_TRUE(server.app().reapply()->RunOnce(1000).ok());
+  auto second = c.Get("/v1/jobs/" + again, admin).Json();
+  EXPECT_EQ(second["status"], "completed");
+  EXPECT_EQ(second["changed"], 1);  // only the final transcript is rewritten
+}
+
 }  // namespace
 }  // namespace convault

@@ -788,6 +788,55 @@ TEST_P(StoreConformance, TranscriptsOfEndedSessions) {
   EXPECT_TRUE(absl::IsNotFound(store_->PutTranscript(t)));
 }
 
+TEST_P(StoreConformance, JobsAndReapplyReadsAndUpdates) {
+  AddTenant("ten_a", "a");
+  Job job{"job_1", "ten_a", "reapply", "running", "e:", 0, 0, 3, "", clock_.Now(), clock_.Now()};
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  job.cursor = "c:ctx_9";
+  job.scanned = 7;
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  auto got = store_->GetJob("ten_a", "job_1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->cursor, "c:ctx_9");
+  EXPECT_EQ(got->scanned, 7);
+  EXPECT_EQ(store_->ListRunningJobs(10)->size(), 1u);
+  job.status = "completed";
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  EXPECT_TRUE(store_->ListRunningJobs(10)->empty());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetJob("ten_b", "job_1").status()));
+
+  InboundWrite w = MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, clock_.Now(), 2);
+  w.context.push_back({"ctx_1", "ten_a", "ses_1", "k", "v"});
+  ASSERT_TRUE(store_->CommitInbound(w).ok());
+  auto entries = store_->ListEntriesAfter("ten_a", "", 10);
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ(store_->ListEntriesAfter("ten_a", entries->at(0).id, 10)->size(), 1u);
+  convault::Entry e = entries->at(0);
+  e.message_sealed = "resealed";
+  e.redactions = R"({"email":1})";
+  e.rule_set_version = 3;
+  ASSERT_TRUE(store_->UpdateEntryContent(e).ok());
+  auto updated = store_->GetEntry("ten_a", e.id);
+  EXPECT_EQ(updated->message_sealed, "resealed");
+  EXPECT_EQ(updated->rule_set_version, 3);
+  auto context = store_->ListContextAfter("ten_a", "", 10);
+  ASSERT_EQ(context->size(), 1u);
+  ContextEntry x = context->at(0);
+  x.value_sealed = "v2";
+  ASSERT_TRUE(store_->UpdateContextValue(x).ok());
+  EXPECT_EQ(store_->ListContext("ten_a", "ses_1")->at(0).value_sealed, "v2");
+  EXPECT_TRUE(store_->ListEntriesAfter("ten_b", "", 10)->empty());
+  e.tenant_id = "ten_b";
+  EXPECT_TRUE(absl::IsNotFound(store_->UpdateEntryContent(e)));
+  ASSERT_TRUE(store_->EndSession("ten_a", "ses_1", clock_.Now(), "agent").ok());
+  ASSERT_TRUE(store_->PutTranscript({"ten_a", "ses_1", "b", "s", 1, clock_.Now()}).ok());
+  EXPECT_EQ(store_->ListTranscriptsAfter("ten_a", "", 10)->size(), 1u);
+  EXPECT_TRUE(store_->ListTranscriptsAfter("ten_a", "ses_1", 10)->empty());
+  ASSERT_TRUE(
+      store_->AddTokens({{"ten_a", "tok_1", "eu_1", e.id, "rule_x", "sealed", clock_.Now()}}).ok());
+  EXPECT_EQ(store_->GetToken("ten_a", "tok_1")->value_sealed, "sealed");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"memory",

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "api/api_service.h"
+#include "api/handlers/jobs_handler.h"
 #include "api/json.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -51,6 +52,10 @@ void SensitiveDataRulesHandler::Register(Router& router) {
               [this](const RequestContext& c) { return Detectors(c); }});
   router.Add({"POST", "/v1/sensitive-data-rules/preview", false, admin,
               [this](const RequestContext& c) { return Preview(c); }});
+  if (reapply_ != nullptr) {
+    router.Add({"POST", "/v1/sensitive-data-rules/reapply", false, admin,
+                [this](const RequestContext& c) { return Reapply(c); }});
+  }
   router.Add({"GET", "/v1/sensitive-data-rules", false, admin,
               [this](const RequestContext& c) { return List(c); }});
   router.Add({"POST", "/v1/sensitive-data-rules", false, admin,
@@ -173,6 +178,14 @@ absl::StatusOr<HttpResponse> SensitiveDataRulesHandler::Preview(const RequestCon
                                         {"findings", std::move(findings)},
                                         {"version", current->version}}),
                      current->version);
+}
+
+absl::StatusOr<HttpResponse> SensitiveDataRulesHandler::Reapply(const RequestContext& ctx) {
+  auto job = reapply_->Start(ctx.principal->tenant_id);
+  if (!job.ok()) return job.status();
+  HttpResponse res = JsonResponse(202, JobsHandler::JobJson(*job));
+  res.headers.emplace_back("Location", "/v1/jobs/" + job->id);
+  return res;
 }
 
 }  // namespace convault

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/router.h"
+#include "messaging/reapply.h"
 #include "messaging/rule_service.h"
 
 namespace convault {
@@ -12,10 +13,13 @@ namespace convault {
 //   GET    /{id}, PATCH /{id} (fields to change), DELETE /{id} -> 204
 //   POST   /preview   -> {text, actor_type?, channel_id?} -> {text, findings, version};
 //                        the tenant's current rules; stores nothing
+//   POST   /reapply   -> 202 job {id, status, scanned, changed}: re-masks stored history
+//                        (GET /v1/jobs/{id} for progress)
 // Every change increases the rule-set version (X-Rule-Set-Version on each answer).
 class SensitiveDataRulesHandler {
  public:
-  explicit SensitiveDataRulesHandler(RuleService& rules) : rules_(rules) {}
+  SensitiveDataRulesHandler(RuleService& rules, ReapplyService* reapply = nullptr)
+      : rules_(rules), reapply_(reapply) {}
   void Register(Router& router);
 
  private:
@@ -26,8 +30,10 @@ class SensitiveDataRulesHandler {
   absl::StatusOr<HttpResponse> Patch(const RequestContext& ctx);
   absl::StatusOr<HttpResponse> Delete(const RequestContext& ctx);
   absl::StatusOr<HttpResponse> Preview(const RequestContext& ctx);
+  absl::StatusOr<HttpResponse> Reapply(const RequestContext& ctx);
 
   RuleService& rules_;
+  ReapplyService* reapply_;
 };
 
 }  // namespace convault

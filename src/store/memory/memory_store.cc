@@ -681,6 +681,109 @@ absl::StatusOr<TokenRow> MemoryStore::GetToken(std::string_view tenant_id, std::
   return it->second;
 }
 
+absl::Status MemoryStore::PutJob(const Job& job) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(job.tenant_id)) return absl::NotFoundError("tenant not found");
+  jobs_[{job.tenant_id, job.id}] = job;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Job> MemoryStore::GetJob(std::string_view tenant_id, std::string_view job_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = jobs_.find({std::string(tenant_id), std::string(job_id)});
+  if (it == jobs_.end()) return absl::NotFoundError("job not found");
+  return it->second;
+}
+
+absl::StatusOr<std::vector<Job>> MemoryStore::ListRunningJobs(int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<Job> out;
+  for (const auto& [key, j] : jobs_) {
+    if (j.status == "running") out.push_back(j);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Job& a, const Job& b) { return a.created_at < b.created_at; });
+  if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
+  return out;
+}
+
+absl::StatusOr<std::vector<Entry>> MemoryStore::ListEntriesAfter(std::string_view tenant_id,
+                                                                 std::string_view after,
+                                                                 int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<Entry> out;
+  for (const auto& [key, e] : entries_) {
+    if (e.tenant_id == tenant_id && e.id > after) out.push_back(e);
+  }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.id < b.id; });
+  if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
+  return out;
+}
+
+absl::StatusOr<std::vector<ContextEntry>> MemoryStore::ListContextAfter(std::string_view tenant_id,
+                                                                        std::string_view after,
+                                                                        int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<ContextEntry> out;
+  for (const ContextEntry& c : context_) {
+    if (c.tenant_id == tenant_id && c.id > after) out.push_back(c);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
+  return out;
+}
+
+absl::StatusOr<std::vector<Transcript>> MemoryStore::ListTranscriptsAfter(
+    std::string_view tenant_id, std::string_view after, int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<Transcript> out;
+  for (const auto& [key, t] : transcripts_) {
+    if (t.tenant_id == tenant_id && t.session_id > after) out.push_back(t);
+    if (out.size() == static_cast<size_t>(limit)) break;
+  }
+  return out;
+}
+
+absl::Status MemoryStore::UpdateEntryContent(const Entry& entry) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  for (auto& [key, e] : entries_) {
+    if (e.tenant_id == entry.tenant_id && e.id == entry.id) {
+      e.message_sealed = entry.message_sealed;
+      e.payload_sealed = entry.payload_sealed;
+      e.redactions = entry.redactions;
+      e.rule_set_version = entry.rule_set_version;
+      return absl::OkStatus();
+    }
+  }
+  return absl::NotFoundError("entry not found");
+}
+
+absl::Status MemoryStore::UpdateContextValue(const ContextEntry& context) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  for (ContextEntry& c : context_) {
+    if (c.tenant_id == context.tenant_id && c.id == context.id) {
+      c.value_sealed = context.value_sealed;
+      return absl::OkStatus();
+    }
+  }
+  return absl::NotFoundError("context entry not found");
+}
+
+absl::Status MemoryStore::AddTokens(const std::vector<TokenRow>& tokens) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  for (const TokenRow& t : tokens) tokens_[{t.tenant_id, t.token}] = t;
+  return absl::OkStatus();
+}
+
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

@@ -85,6 +85,20 @@ class MemoryStore final : public Store {
   absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
                                                          std::string_view end_user_id) override;
   absl::StatusOr<TokenRow> GetToken(std::string_view tenant_id, std::string_view token) override;
+  absl::Status PutJob(const Job& job) override;
+  absl::StatusOr<Job> GetJob(std::string_view tenant_id, std::string_view job_id) override;
+  absl::StatusOr<std::vector<Job>> ListRunningJobs(int limit) override;
+  absl::StatusOr<std::vector<Entry>> ListEntriesAfter(std::string_view tenant_id,
+                                                      std::string_view after, int limit) override;
+  absl::StatusOr<std::vector<ContextEntry>> ListContextAfter(std::string_view tenant_id,
+                                                             std::string_view after,
+                                                             int limit) override;
+  absl::StatusOr<std::vector<Transcript>> ListTranscriptsAfter(std::string_view tenant_id,
+                                                               std::string_view after,
+                                                               int limit) override;
+  absl::Status UpdateEntryContent(const Entry& entry) override;
+  absl::Status UpdateContextValue(const ContextEntry& context) override;
+  absl::Status AddTokens(const std::vector<TokenRow>& tokens) override;
   void Close() override;
 
  private:
@@ -110,6 +124,7 @@ class MemoryStore final : public Store {
   std::vector<Participant> participants_ ABSL_GUARDED_BY(mu_);
   std::vector<OutboxItem> outbox_ ABSL_GUARDED_BY(mu_);
   std::vector<ConsentRecord> consent_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, Job> jobs_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, TokenRow> tokens_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, Transcript> transcripts_ ABSL_GUARDED_BY(mu_);
   // (tenant, channel, external id) -> record

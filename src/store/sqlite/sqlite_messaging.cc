@@ -716,4 +716,140 @@ absl::StatusOr<TokenRow> SqliteStore::GetToken(std::string_view tenant_id, std::
   });
 }
 
+#define CV_JOB_COLUMNS                                                                         \
+  "id, tenant_id, kind, status, cursor, scanned, changed, target_version, error, created_at, " \
+  "updated_at"
+
+namespace {
+
+Job JobFromRow(const Statement& s) {
+  return Job{s.Text(0),
+             s.Text(1),
+             s.Text(2),
+             s.Text(3),
+             s.Text(4),
+             s.Int(5),
+             s.Int(6),
+             s.Int(7),
+             s.Text(8),
+             FromStorageMicros(s.Int(9)),
+             FromStorageMicros(s.Int(10))};
+}
+
+}  // namespace
+
+absl::Status SqliteStore::PutJob(const Job& j) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");
+    CV_ASSIGN_OR_RETURN(bool exists, t->Bind(1, j.tenant_id).Step());
+    if (!exists) return absl::NotFoundError("tenant not found");
+    CV_SQL(q, c,
+           "INSERT OR REPLACE INTO jobs (" CV_JOB_COLUMNS
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    return q->Bind(1, j.id)
+        .Bind(2, j.tenant_id)
+        .Bind(3, j.kind)
+        .Bind(4, j.status)
+        .Bind(5, j.cursor)
+        .Bind(6, j.scanned)
+        .Bind(7, j.changed)
+        .Bind(8, j.target_version)
+        .Bind(9, j.error)
+        .Bind(10, ToStorageMicros(j.created_at))
+        .Bind(11, ToStorageMicros(j.updated_at))
+        .Run();
+  });
+}
+
+absl::StatusOr<Job> SqliteStore::GetJob(std::string_view tenant_id, std::string_view job_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Job> {
+    CV_SQL(q, c, "SELECT " CV_JOB_COLUMNS " FROM jobs WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, job_id).Step());
+    if (!row) return absl::NotFoundError("job not found");
+    return JobFromRow(*q);
+  });
+}
+
+absl::StatusOr<std::vector<Job>> SqliteStore::ListRunningJobs(int limit) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Job>> {
+    CV_SQL(q, c,
+           "SELECT " CV_JOB_COLUMNS
+           " FROM jobs WHERE status = 'running' ORDER BY created_at LIMIT ?");
+    q->Bind(1, int64_t{limit});
+    return Collect<Job>(*q, JobFromRow);
+  });
+}
+
+absl::StatusOr<std::vector<Entry>> SqliteStore::ListEntriesAfter(std::string_view tenant_id,
+                                                                 std::string_view after,
+                                                                 int limit) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Entry>> {
+    CV_SQL(q, c,
+           "SELECT " CV_ENTRY_COLUMNS
+           " FROM entries WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+    q->Bind(1, tenant_id).Bind(2, after).Bind(3, int64_t{limit});
+    return Collect<Entry>(*q, EntryFromRow);
+  });
+}
+
+absl::StatusOr<std::vector<ContextEntry>> SqliteStore::ListContextAfter(std::string_view tenant_id,
+                                                                        std::string_view after,
+                                                                        int limit) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<ContextEntry>> {
+    CV_SQL(q, c,
+           "SELECT id, session_id, key, value FROM context_entries WHERE tenant_id = ? AND id > ? "
+           "ORDER BY id LIMIT ?");
+    q->Bind(1, tenant_id).Bind(2, after).Bind(3, int64_t{limit});
+    return Collect<ContextEntry>(*q, [&](const Statement& r) {
+      return ContextEntry{r.Text(0), std::string(tenant_id), r.Text(1), r.Blob(2), r.Blob(3)};
+    });
+  });
+}
+
+absl::StatusOr<std::vector<Transcript>> SqliteStore::ListTranscriptsAfter(
+    std::string_view tenant_id, std::string_view after, int limit) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Transcript>> {
+    CV_SQL(
+        q, c,
+        "SELECT session_id, body, supervisor_body, format_version, generated_at FROM transcripts "
+        "WHERE tenant_id = ? AND session_id > ? ORDER BY session_id LIMIT ?");
+    q->Bind(1, tenant_id).Bind(2, after).Bind(3, int64_t{limit});
+    return Collect<Transcript>(*q, [&](const Statement& r) {
+      return Transcript{
+          std::string(tenant_id),     r.Text(0), r.Blob(1), r.Blob(2), static_cast<int>(r.Int(3)),
+          FromStorageMicros(r.Int(4))};
+    });
+  });
+}
+
+absl::Status SqliteStore::UpdateEntryContent(const Entry& e) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c,
+           "UPDATE entries SET message = ?, payload = ?, redactions = ?, rule_set_version = ? "
+           "WHERE tenant_id = ? AND id = ?");
+    BindSealed(*q, 1, e.message_sealed);
+    BindSealed(*q, 2, e.payload_sealed);
+    CV_RETURN_IF_ERROR(q->Bind(3, e.redactions)
+                           .Bind(4, e.rule_set_version)
+                           .Bind(5, e.tenant_id)
+                           .Bind(6, e.id)
+                           .Run());
+    if (c.Changes() == 0) return absl::NotFoundError("entry not found");
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteStore::UpdateContextValue(const ContextEntry& x) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(q, c, "UPDATE context_entries SET value = ? WHERE tenant_id = ? AND id = ?");
+    CV_RETURN_IF_ERROR(q->BindBlob(1, x.value_sealed).Bind(2, x.tenant_id).Bind(3, x.id).Run());
+    if (c.Changes() == 0) return absl::NotFoundError("context entry not found");
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteStore::AddTokens(const std::vector<TokenRow>& tokens) {
+  return writer_->Write([&](Connection& c) { return InsertTokens(c, tokens); });
+}
+
 }  // namespace convault

@@ -100,6 +100,20 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
                                                          std::string_view end_user_id) override;
   absl::StatusOr<TokenRow> GetToken(std::string_view tenant_id, std::string_view token) override;
+  absl::Status PutJob(const Job& job) override;
+  absl::StatusOr<Job> GetJob(std::string_view tenant_id, std::string_view job_id) override;
+  absl::StatusOr<std::vector<Job>> ListRunningJobs(int limit) override;
+  absl::StatusOr<std::vector<Entry>> ListEntriesAfter(std::string_view tenant_id,
+                                                      std::string_view after, int limit) override;
+  absl::StatusOr<std::vector<ContextEntry>> ListContextAfter(std::string_view tenant_id,
+                                                             std::string_view after,
+                                                             int limit) override;
+  absl::StatusOr<std::vector<Transcript>> ListTranscriptsAfter(std::string_view tenant_id,
+                                                               std::string_view after,
+                                                               int limit) override;
+  absl::Status UpdateEntryContent(const Entry& entry) override;
+  absl::Status UpdateContextValue(const ContextEntry& context) override;
+  absl::Status AddTokens(const std::vector<TokenRow>& tokens) override;
   void Close() override;
 
  private:
