@@ -54,16 +54,17 @@ absl::StatusOr<std::vector<OpenedEntry>> ConversationReader::Entries(const Sessi
   if (!entries.ok()) return entries.status();
   std::vector<OpenedEntry> out;
   out.reserve(entries->size());
-  for (Entry& e : *entries) {
-    OpenedEntry o{std::move(e), {}, {}, {}};
-    const Entry& x = o.entry;
-    o.actor_name =
-        Open(x.tenant_id, "entry", x.id, "actor_name", x.end_user_id, x.actor_name_sealed);
-    o.text = Open(x.tenant_id, "entry", x.id, "message", x.end_user_id, x.message_sealed);
-    o.payload_json = Open(x.tenant_id, "entry", x.id, "payload", x.end_user_id, x.payload_sealed);
-    out.push_back(std::move(o));
-  }
+  for (Entry& e : *entries) out.push_back(OpenEntry(std::move(e)));
   return out;
+}
+
+OpenedEntry ConversationReader::OpenEntry(Entry entry) {
+  OpenedEntry o{std::move(entry), {}, {}, {}};
+  const Entry& x = o.entry;
+  o.actor_name = Open(x.tenant_id, "entry", x.id, "actor_name", x.end_user_id, x.actor_name_sealed);
+  o.text = Open(x.tenant_id, "entry", x.id, "message", x.end_user_id, x.message_sealed);
+  o.payload_json = Open(x.tenant_id, "entry", x.id, "payload", x.end_user_id, x.payload_sealed);
+  return o;
 }
 
 absl::StatusOr<std::vector<OpenedParticipant>> ConversationReader::Participants(

@@ -52,6 +52,8 @@ class ConversationReader {
                                             std::string_view region, uint64_t token);
   absl::StatusOr<std::vector<OpenedEntry>> Entries(const Session& session, int64_t after_seq,
                                                    int limit);
+  // One entry, opened.
+  OpenedEntry OpenEntry(Entry entry);
   absl::StatusOr<std::vector<OpenedParticipant>> Participants(const Session& session);
   absl::StatusOr<std::vector<OpenedContext>> Context(const Session& session);
 

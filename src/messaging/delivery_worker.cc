@@ -32,13 +32,10 @@ absl::Status DeliveryWorker::Deliver(const OutboxItem& item) {
   }
   auto session = store_.GetSession(item.tenant_id, item.session_id);
   if (!session.ok()) return absl::FailedPreconditionError("session not found");
-  auto entries = reader_.Entries(*session, 0, 1 << 30);
-  if (!entries.ok()) return absl::UnavailableError("entries not readable");
-  const OpenedEntry* entry = nullptr;
-  for (const OpenedEntry& e : *entries) {
-    if (e.entry.id == item.entry_id) entry = &e;
-  }
-  if (entry == nullptr) return absl::FailedPreconditionError("entry not found");
+  auto stored = store_.GetEntry(item.tenant_id, item.entry_id);
+  if (absl::IsNotFound(stored.status())) return absl::FailedPreconditionError("entry not found");
+  if (!stored.ok()) return absl::UnavailableError("entry not readable");
+  OpenedEntry entry = reader_.OpenEntry(std::move(*stored));
   auto user = reader_.EndUser(item.tenant_id, session->end_user_id);
   if (!user.ok() || !user->platform_key.has_value()) {
     return absl::FailedPreconditionError("the end user's address is gone (erased)");
@@ -46,12 +43,12 @@ absl::Status DeliveryWorker::Deliver(const OutboxItem& item) {
   auto credentials = channels_.OpenCredentials(*channel);
   if (!credentials.ok()) return absl::UnavailableError("credentials not readable");
   OutboundMessage m;
-  m.entry_id = entry->entry.id;
+  m.entry_id = entry.entry.id;
   m.session_id = session->id;
   m.platform_key = Sensitive<std::string>(*user->platform_key);
-  if (entry->text) m.text = Sensitive<std::string>(*entry->text);
-  if (entry->payload_json) m.payload_json = Sensitive<std::string>(*entry->payload_json);
-  m.sent_at = entry->entry.created_at;
+  if (entry.text) m.text = Sensitive<std::string>(*entry.text);
+  if (entry.payload_json) m.payload_json = Sensitive<std::string>(*entry.payload_json);
+  m.sent_at = entry.entry.created_at;
   return sender->second->Send(*channel, *credentials, m);
 }
 

@@ -110,10 +110,7 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   w.activity_at = now;
   auto stored = store_.AppendEntries(w);
   if (!stored.ok()) return stored.status();
-  auto opened = reader_.Entries(*session, stored->front().seq - 1, 1);
-  if (!opened.ok()) return opened.status();
-  if (opened->empty()) return absl::InternalError("the reply was not read back");
-  return std::move(opened->front());
+  return reader_.OpenEntry(std::move(stored->front()));
 }
 
 absl::StatusOr<SweepCounts> SessionSweeper::RunOnce() {
