@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "crypto/normalize.h"
+#include "messaging/masking.h"
 #include "messaging/token_vault.h"
 #include "nlohmann/json.hpp"
 
@@ -19,45 +20,6 @@ crypto::FieldContext Field(const std::string& tenant, std::string_view type, con
                            std::string_view field, const std::string& subject) {
   return {tenant, type, id, field, subject};
 }
-
-// Masks every string of a JSON value in place.
-absl::Status RedactJson(Json& value, const redact::Policy& policy,
-                        const redact::RedactionScope& scope, std::map<std::string, int>* counts,
-                        redact::RedactionResult* scratch,
-                        std::vector<redact::TokenizedValue>* tokens) {
-  if (value.is_string()) {
-    CV_RETURN_IF_ERROR(policy.RedactInto(value.get_ref<const std::string&>(), scope, scratch));
-    if (!scratch->findings.empty()) {
-      for (const auto& f : scratch->findings) ++(*counts)[f.detector];
-      for (auto& t : scratch->tokens) tokens->push_back(std::move(t));
-      value = scratch->text;
-    }
-  } else if (value.is_array() || value.is_object()) {
-    for (auto& item : value) {
-      CV_RETURN_IF_ERROR(RedactJson(item, policy, scope, counts, scratch, tokens));
-    }
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-// Seals tokenized originals under the end user's key (TokenVault) as token rows.
-absl::Status IngestPipeline::KeepTokens(const std::string& tenant, const std::string& subject,
-                                        const std::string& entry_id, absl::Time now,
-                                        std::vector<redact::TokenizedValue>& values,
-                                        std::vector<TokenRow>* out) {
-  if (values.empty()) return absl::OkStatus();
-  TokenVault vault(cipher_);
-  auto sealed = vault.Seal(tenant, subject, values);
-  if (!sealed.ok()) return sealed.status();
-  for (SealedToken& t : *sealed) {
-    out->push_back({tenant, t.token, subject, entry_id, t.rule_id, std::move(t.ciphertext), now});
-  }
-  return absl::OkStatus();
-}
-
-namespace {
 
 std::string RedactionsJson(const std::map<std::string, int>& counts) {
   Json out = Json::array();
@@ -118,12 +80,9 @@ absl::StatusOr<IngestResult> IngestPipeline::Ingest(const Channel& channel,
                         ParseRedactions(r.redactions),
                         r.acknowledgment_entry_id};
   }
-  std::string region = channel.region;
-  if (region.empty()) {
-    auto settings = store_.GetSettings(channel.tenant_id);
-    if (!settings.ok()) return settings.status();
-    region = settings->default_region;
-  }
+  auto region_or = ChannelRegion(store_, channel);
+  if (!region_or.ok()) return region_or.status();
+  const std::string& region = *region_or;
   absl::Status last = absl::OkStatus();
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto result = Attempt(channel, message, region);
@@ -273,6 +232,14 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   e.external_id = message.message_id;
   e.rule_set_version = compiled->version;
   w.record.entry_id = e.id;
+  // Tokenized originals, sealed under the end user's key, go in with the entry.
+  TokenVault vault(cipher_);
+  auto keep_tokens = [&](std::vector<redact::TokenizedValue>& values) -> absl::Status {
+    auto rows = vault.SealRows(tenant, subject, e.id, now, values);
+    if (!rows.ok()) return rows.status();
+    for (TokenRow& r : *rows) w.tokens.push_back(std::move(r));
+    return absl::OkStatus();
+  };
   if (message.name.has_value() && !message.name->Reveal().empty()) {
     auto name =
         cipher_.Seal(Field(tenant, "entry", e.id, "actor_name", subject), message.name->Reveal());
@@ -308,14 +275,15 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     auto sealed = cipher_.Seal(Field(tenant, "entry", e.id, "message", subject), scratch.text);
     if (!sealed.ok()) return sealed.status();
     e.message_sealed = std::move(*sealed);
-    CV_RETURN_IF_ERROR(KeepTokens(tenant, subject, e.id, now, scratch.tokens, &w.tokens));
+    CV_RETURN_IF_ERROR(keep_tokens(scratch.tokens));
   }
   if (message.payload_json.has_value()) {
     Json payload = Json::parse(message.payload_json->Reveal(), nullptr, false);
     if (payload.is_discarded()) return absl::InvalidArgumentError("payload: not valid JSON");
     std::vector<redact::TokenizedValue> payload_tokens;
-    CV_RETURN_IF_ERROR(RedactJson(payload, policy, scope, &counts, &scratch, &payload_tokens));
-    CV_RETURN_IF_ERROR(KeepTokens(tenant, subject, e.id, now, payload_tokens, &w.tokens));
+    auto masked_payload = MaskJsonStrings(payload, policy, scope, &counts, &payload_tokens);
+    if (!masked_payload.ok()) return masked_payload.status();
+    CV_RETURN_IF_ERROR(keep_tokens(payload_tokens));
     std::string masked = payload.dump();
     auto sealed = cipher_.Seal(Field(tenant, "entry", e.id, "payload", subject), masked);
     if (!sealed.ok()) return sealed.status();
@@ -329,7 +297,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     CV_RETURN_IF_ERROR(index_identifiers(v.Reveal(), "context_entry", c.id, "value"));
     CV_RETURN_IF_ERROR(policy.RedactInto(v.Reveal(), scope, &scratch));
     for (const auto& f : scratch.findings) ++counts[f.detector];
-    CV_RETURN_IF_ERROR(KeepTokens(tenant, subject, e.id, now, scratch.tokens, &w.tokens));
+    CV_RETURN_IF_ERROR(keep_tokens(scratch.tokens));
     auto key_sealed =
         cipher_.Seal(Field(tenant, "context_entry", c.id, "key", subject), k.Reveal());
     if (!key_sealed.ok()) return key_sealed.status();
@@ -360,7 +328,6 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     ack.rule_set_version = compiled->version;
     ack.redactions = "{}";
     Json evidence = {{"acknowledgment_version", channel.acknowledgment.version}};
-    ack.entry_payload_sealed = "";
     auto sealed = cipher_.Seal(Field(tenant, "entry", ack.id, "message", subject),
                                AcknowledgmentText(channel.acknowledgment, locale));
     if (!sealed.ok()) return sealed.status();

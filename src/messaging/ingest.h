@@ -45,9 +45,6 @@ class IngestPipeline {
  private:
   absl::StatusOr<IngestResult> Attempt(const Channel& channel, const InboundMessage& message,
                                        const std::string& region);
-  absl::Status KeepTokens(const std::string& tenant, const std::string& subject,
-                          const std::string& entry_id, absl::Time now,
-                          std::vector<redact::TokenizedValue>& values, std::vector<TokenRow>* out);
 
   Store& store_;
   crypto::FieldCipher& cipher_;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/status.h"
+#include "messaging/masking.h"
 #include "messaging/token_vault.h"
 #include "nlohmann/json.hpp"
 
@@ -54,10 +55,8 @@ absl::Status ReapplyService::Step(Job& job, int batch) {
   auto compiled = rules_.Current(tenant);
   if (!compiled.ok()) return compiled.status();
   const redact::Policy& policy = *compiled->policy;
-  auto settings = store_.GetSettings(tenant);
-  if (!settings.ok()) return settings.status();
   std::map<std::string, Session> sessions;
-  std::map<std::string, Channel> channels;
+  std::map<std::string, std::string> regions;  // by channel id
   auto session_of = [&](const std::string& id) -> absl::StatusOr<const Session*> {
     auto it = sessions.find(id);
     if (it == sessions.end()) {
@@ -67,18 +66,20 @@ absl::Status ReapplyService::Step(Job& job, int batch) {
     }
     return &it->second;
   };
-  auto scope_for = [&](const Session& s, ActorType actor, IdTokenMinter* minter) {
+  auto scope_for = [&](const Session& s, ActorType actor,
+                       IdTokenMinter* minter) -> absl::StatusOr<redact::RedactionScope> {
+    auto region = regions.find(s.channel_id);
+    if (region == regions.end()) {
+      auto channel = store_.GetChannel(tenant, s.channel_id);
+      if (!channel.ok()) return channel.status();
+      auto r = ChannelRegion(store_, *channel);
+      if (!r.ok()) return r.status();
+      region = regions.emplace(s.channel_id, std::move(*r)).first;
+    }
     redact::RedactionScope scope;
     scope.actor = actor;
     scope.channel_id = s.channel_id;
-    auto ch = channels.find(s.channel_id);
-    if (ch == channels.end()) {
-      auto c = store_.GetChannel(tenant, s.channel_id);
-      if (c.ok()) ch = channels.emplace(s.channel_id, std::move(*c)).first;
-    }
-    scope.region = ch != channels.end() && !ch->second.region.empty()
-                       ? std::string_view(ch->second.region)
-                       : std::string_view(settings->default_region);
+    scope.region = region->second;
     scope.tokens = minter;
     return scope;
   };
@@ -86,21 +87,25 @@ absl::Status ReapplyService::Step(Job& job, int batch) {
   TokenVault vault(cipher_);
   std::vector<TokenRow> tokens;
   // Masks `text` for (session, actor); true when it changed.
+  auto keep_tokens = [&](const std::string& subject, const std::string& entry_id,
+                         std::vector<redact::TokenizedValue>& values) -> absl::Status {
+    auto rows = vault.SealRows(tenant, subject, entry_id, clock_.Now(), values);
+    if (!rows.ok()) return rows.status();
+    for (TokenRow& r : *rows) tokens.push_back(std::move(r));
+    return absl::OkStatus();
+  };
   auto remask = [&](const Session& s, ActorType actor, const std::string& subject,
                     const std::string& entry_id, std::string& text,
                     std::map<std::string, int>* counts) -> absl::StatusOr<bool> {
-    auto r = policy.Redact(text, scope_for(s, actor, &minter));
+    auto scope = scope_for(s, actor, &minter);
+    if (!scope.ok()) return scope.status();
+    auto r = policy.Redact(text, *scope);
     if (!r.ok()) return r.status();
     if (r->findings.empty()) return false;
     if (counts != nullptr) {
       for (const auto& f : r->findings) ++(*counts)[f.detector];
     }
-    auto sealed = vault.Seal(tenant, subject, r->tokens);
-    if (!sealed.ok()) return sealed.status();
-    for (SealedToken& t : *sealed) {
-      tokens.push_back(
-          {tenant, t.token, subject, entry_id, t.rule_id, std::move(t.ciphertext), clock_.Now()});
-    }
+    CV_RETURN_IF_ERROR(keep_tokens(subject, entry_id, r->tokens));
     text = std::move(r->text);
     return true;
   };
@@ -145,21 +150,15 @@ absl::Status ReapplyService::Step(Job& job, int batch) {
         }
         Json payload = Json::parse(*plain, nullptr, false);
         bool payload_changed = false;
-        std::function<absl::Status(Json&)> walk = [&](Json& v) -> absl::Status {
-          if (v.is_string()) {
-            std::string s = v.get<std::string>();
-            auto c = remask(**session, e.actor, e.end_user_id, e.id, s, &found);
-            if (!c.ok()) return c.status();
-            if (*c) {
-              v = s;
-              payload_changed = true;
-            }
-          } else if (v.is_array() || v.is_object()) {
-            for (auto& item : v) CV_RETURN_IF_ERROR(walk(item));
-          }
-          return absl::OkStatus();
-        };
-        if (!payload.is_discarded()) CV_RETURN_IF_ERROR(walk(payload));
+        if (!payload.is_discarded()) {
+          auto scope = scope_for(**session, e.actor, &minter);
+          if (!scope.ok()) return scope.status();
+          std::vector<redact::TokenizedValue> payload_tokens;
+          auto masked = MaskJsonStrings(payload, policy, *scope, &found, &payload_tokens);
+          if (!masked.ok()) return masked.status();
+          payload_changed = *masked;
+          CV_RETURN_IF_ERROR(keep_tokens(e.end_user_id, e.id, payload_tokens));
+        }
         if (payload_changed) {
           auto sealed =
               cipher_.Seal({tenant, "entry", e.id, "payload", e.end_user_id}, payload.dump());

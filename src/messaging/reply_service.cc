@@ -3,29 +3,12 @@
 #include <map>
 
 #include "common/status.h"
+#include "messaging/masking.h"
 #include "messaging/token_vault.h"
 #include "nlohmann/json.hpp"
 
 namespace convault {
-namespace {
-
 using Json = nlohmann::json;
-
-absl::Status RedactStrings(Json& value, const redact::Policy& policy,
-                           const redact::RedactionScope& scope,
-                           std::map<std::string, int>* counts) {
-  if (value.is_string()) {
-    auto r = policy.Redact(value.get_ref<const std::string&>(), scope);
-    if (!r.ok()) return r.status();
-    for (const auto& f : r->findings) ++(*counts)[f.detector];
-    if (!r->findings.empty()) value = r->text;
-  } else if (value.is_array() || value.is_object()) {
-    for (auto& item : value) CV_RETURN_IF_ERROR(RedactStrings(item, policy, scope, counts));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
                                                std::string_view session_id, const Reply& reply) {
@@ -36,12 +19,8 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   }
   auto channel = store_.GetChannel(tenant_id, session->channel_id);
   if (!channel.ok()) return channel.status();
-  std::string region = channel->region;
-  if (region.empty()) {
-    auto settings = store_.GetSettings(tenant_id);
-    if (!settings.ok()) return settings.status();
-    region = settings->default_region;
-  }
+  auto region = ChannelRegion(store_, *channel);
+  if (!region.ok()) return region.status();
   auto compiled = rules_.Current(std::string(tenant_id));
   if (!compiled.ok()) return compiled.status();
   IdTokenMinter minter(ids_);
@@ -49,7 +28,7 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   scope.tokens = &minter;
   scope.actor = reply.actor;
   scope.channel_id = channel->id;
-  scope.region = region;
+  scope.region = *region;
   std::map<std::string, int> counts;
   std::vector<TokenRow> tokens;
 
@@ -66,6 +45,13 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   e.actor = reply.actor;
   e.delivery_status = DeliveryStatus::kQueued;
   e.rule_set_version = compiled->version;
+  TokenVault vault(cipher_);
+  auto keep_tokens = [&](std::vector<redact::TokenizedValue>& values) -> absl::Status {
+    auto rows = vault.SealRows(tenant, subject, e.id, now, values);
+    if (!rows.ok()) return rows.status();
+    for (TokenRow& r : *rows) tokens.push_back(std::move(r));
+    return absl::OkStatus();
+  };
   auto seal = [&](std::string_view field, const std::string& plain,
                   std::string* out) -> absl::Status {
     auto sealed = cipher_.Seal({tenant, "entry", e.id, field, subject}, plain);
@@ -78,19 +64,16 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
     if (!masked.ok()) return masked.status();
     for (const auto& f : masked->findings) ++counts[f.detector];
     CV_RETURN_IF_ERROR(seal("message", masked->text, &e.message_sealed));
-    if (!masked->tokens.empty()) {
-      TokenVault vault(cipher_);
-      auto sealed = vault.Seal(tenant, subject, masked->tokens);
-      if (!sealed.ok()) return sealed.status();
-      for (SealedToken& t : *sealed) {
-        tokens.push_back({tenant, t.token, subject, e.id, t.rule_id, std::move(t.ciphertext), now});
-      }
-    }
+    CV_RETURN_IF_ERROR(keep_tokens(masked->tokens));
   }
   if (reply.payload_json.has_value()) {
     Json payload = Json::parse(reply.payload_json->Reveal(), nullptr, false);
     if (payload.is_discarded()) return absl::InvalidArgumentError("payload: not valid JSON");
-    CV_RETURN_IF_ERROR(RedactStrings(payload, *compiled->policy, scope, &counts));
+    std::vector<redact::TokenizedValue> payload_tokens;
+    auto masked_payload =
+        MaskJsonStrings(payload, *compiled->policy, scope, &counts, &payload_tokens);
+    if (!masked_payload.ok()) return masked_payload.status();
+    CV_RETURN_IF_ERROR(keep_tokens(payload_tokens));
     CV_RETURN_IF_ERROR(seal("payload", payload.dump(), &e.payload_sealed));
   }
   if (reply.actor_name.has_value() && !reply.actor_name->Reveal().empty()) {

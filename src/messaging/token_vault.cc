@@ -35,6 +35,20 @@ absl::StatusOr<std::vector<SealedToken>> TokenVault::Seal(
   return out;
 }
 
+absl::StatusOr<std::vector<TokenRow>> TokenVault::SealRows(
+    const std::string& tenant_id, const std::string& subject_id, const std::string& entry_id,
+    absl::Time now, std::vector<redact::TokenizedValue>& values) {
+  std::vector<TokenRow> rows;
+  if (values.empty()) return rows;
+  auto sealed = Seal(tenant_id, subject_id, values);
+  if (!sealed.ok()) return sealed.status();
+  for (SealedToken& t : *sealed) {
+    rows.push_back(
+        {tenant_id, t.token, subject_id, entry_id, t.rule_id, std::move(t.ciphertext), now});
+  }
+  return rows;
+}
+
 absl::StatusOr<Sensitive<std::string>> TokenVault::Open(std::string_view tenant_id,
                                                         std::string_view subject_id,
                                                         const SealedToken& sealed) {

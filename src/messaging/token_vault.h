@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "common/sensitive.h"
 #include "crypto/field_cipher.h"
+#include "model/token_row.h"
 #include "redact/policy.h"
 
 namespace convault {
@@ -43,6 +44,11 @@ class TokenVault {
   absl::StatusOr<std::vector<SealedToken>> Seal(std::string_view tenant_id,
                                                 std::string_view subject_id,
                                                 std::vector<redact::TokenizedValue>& values);
+  // Seals `values` found in entry `entry_id` as rows of the tokens table.
+  absl::StatusOr<std::vector<TokenRow>> SealRows(const std::string& tenant_id,
+                                                 const std::string& subject_id,
+                                                 const std::string& entry_id, absl::Time now,
+                                                 std::vector<redact::TokenizedValue>& values);
   // FailedPrecondition "key_destroyed" after erasure; InvalidArgument when the
   // ciphertext belongs to another token, subject or tenant.
   absl::StatusOr<Sensitive<std::string>> Open(std::string_view tenant_id,

@@ -446,6 +446,22 @@ TEST(InboundApi, TokenizedValuesAreKeptSealedUnderTheEndUsersKey) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(opened->Reveal(), kEmail);
   EXPECT_TRUE(absl::IsNotFound(f.server.app().store().GetToken("ten_other", token).status()));
+
+  // A reply's payload strings are tokenized and kept the same way.
+  auto agent = f.server.CreateKey(f.server.admin_key(), {"agent"}).second;
+  Response reply = c.PostJson("/v1/sessions/" + j["session_id"].get<std::string>() + "/entries",
+                              agent, {{"payload", {{"to", kEmail}}}});
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  std::string to = reply.Json()["payload"]["to"];
+  ASSERT_EQ(to.rfind("[TOKEN:tok_", 0), 0u) << to;
+  auto reply_row =
+      f.server.app().store().GetToken(f.server.tenant_id(), to.substr(7, to.size() - 8));
+  ASSERT_TRUE(reply_row.ok()) << reply_row.status();
+  EXPECT_EQ(vault
+                .Open(f.server.tenant_id(), reply_row->end_user_id,
+                      {reply_row->token, reply_row->rule_id, reply_row->value_sealed})
+                ->Reveal(),
+            kEmail);
 }
 
 TEST(InboundApi, ReapplyRemasksHistoryResumablyWithTheCurrentRules) {

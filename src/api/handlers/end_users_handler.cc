@@ -5,6 +5,7 @@
 #include "common/status.h"
 #include "common/time_format.h"
 #include "messaging/ingest.h"
+#include "messaging/masking.h"
 
 namespace convault {
 namespace {
@@ -58,18 +59,14 @@ absl::StatusOr<HttpResponse> EndUsersHandler::Find(const RequestContext& ctx) {
   auto channel = channels_.Get(ctx.principal->tenant_id, *channel_id);
   if (absl::IsNotFound(channel.status())) return JsonResponse(200, {{"items", std::move(items)}});
   if (!channel.ok()) return channel.status();
-  std::string region = channel->region;
-  if (region.empty()) {
-    auto settings = store_.GetSettings(ctx.principal->tenant_id);
-    if (!settings.ok()) return settings.status();
-    region = settings->default_region;
-  }
-  auto normalized = NormalizePlatformKey(channel->type, *key, region);
+  auto region = ChannelRegion(store_, *channel);
+  if (!region.ok()) return region.status();
+  auto normalized = NormalizePlatformKey(channel->type, *key, *region);
   if (normalized.ok()) {
     auto token =
         blind_.Token(ctx.principal->tenant_id, IngestPipeline::kPlatformKeyIndex, *normalized);
     if (!token.ok()) return token.status();
-    auto user = reader_.FindEndUser(*channel, *key, region, *token);
+    auto user = reader_.FindEndUser(*channel, *key, *region, *token);
     if (user.ok()) items.push_back(EndUserJson(*user));
     if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
   }
