@@ -35,16 +35,9 @@ absl::StatusOr<OpenedEndUser> ConversationReader::FindEndUser(const Channel& cha
                                                               uint64_t token) {
   auto wanted = NormalizePlatformKey(channel.type, platform_key, region);
   if (!wanted.ok()) return absl::NotFoundError("no such end user");
-  auto candidates =
-      store_.FindIndexEntries(channel.tenant_id, IngestPipeline::kPlatformKeyIndex, token, 1000);
-  if (!candidates.ok()) return candidates.status();
-  for (const BlindIndexEntry& c : *candidates) {
-    if (c.object_type != "end_user") continue;
-    auto user = EndUser(channel.tenant_id, c.object_id);
-    if (!user.ok() || user->end_user.channel_id != channel.id || !user->platform_key) continue;
-    auto theirs = NormalizePlatformKey(channel.type, *user->platform_key, region);
-    if (theirs.ok() && *theirs == *wanted) return user;
-  }
+  auto match = MatchEndUser(store_, cipher_, channel, *wanted, token, region);
+  if (!match.ok()) return match.status();
+  if (!match->end_user_id.empty()) return EndUser(channel.tenant_id, match->end_user_id);
   return absl::NotFoundError("no such end user");
 }
 

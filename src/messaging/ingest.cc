@@ -57,6 +57,31 @@ absl::StatusOr<std::string> NormalizePlatformKey(ChannelType type, std::string_v
   return crypto::NormalizePlatformId(key);
 }
 
+absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cipher,
+                                          const Channel& channel, std::string_view normalized_key,
+                                          uint64_t token, std::string_view region) {
+  const std::string& tenant = channel.tenant_id;
+  auto candidates = store.FindIndexEntries(tenant, IngestPipeline::kPlatformKeyIndex, token, 1000);
+  if (!candidates.ok()) return candidates.status();
+  EndUserMatch match;
+  for (const BlindIndexEntry& c : *candidates) {
+    if (c.object_type != "end_user") continue;
+    auto user = store.GetEndUser(tenant, c.object_id);
+    if (absl::IsNotFound(user.status())) continue;
+    if (!user.ok()) return user.status();
+    if (user->channel_id != channel.id) continue;
+    match.compared.push_back(user->id);
+    auto opened = cipher.Open(Field(tenant, "end_user", user->id, "platform_key", user->id),
+                              user->platform_key_sealed);
+    if (!opened.ok()) continue;  // erased (key destroyed): not this person any more
+    auto theirs = NormalizePlatformKey(channel.type, *opened, region);
+    if (theirs.ok() && *theirs == normalized_key && match.end_user_id.empty()) {
+      match.end_user_id = user->id;
+    }
+  }
+  return match;
+}
+
 IngestPipeline::IngestPipeline(Store& store, crypto::FieldCipher& cipher,
                                crypto::BlindIndexer& blind, RuleService& rules, Clock& clock,
                                IdGenerator& ids)
@@ -112,22 +137,10 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   auto token = blind_.Token(tenant, kPlatformKeyIndex, *key);
   if (!token.ok()) return token.status();
   w.platform_key_token = *token;
-  auto candidates = store_.FindIndexEntries(tenant, kPlatformKeyIndex, *token, 1000);
-  if (!candidates.ok()) return candidates.status();
-  std::string end_user_id;
-  for (const BlindIndexEntry& c : *candidates) {
-    if (c.object_type != "end_user") continue;
-    auto user = store_.GetEndUser(tenant, c.object_id);
-    if (absl::IsNotFound(user.status())) continue;
-    if (!user.ok()) return user.status();
-    if (user->channel_id != channel.id) continue;
-    w.compared_end_users.push_back(user->id);
-    auto opened = cipher_.Open(Field(tenant, "end_user", user->id, "platform_key", user->id),
-                               user->platform_key_sealed);
-    if (!opened.ok()) continue;  // erased (key destroyed): not this person any more
-    auto theirs = NormalizePlatformKey(channel.type, *opened, region);
-    if (theirs.ok() && *theirs == *key && end_user_id.empty()) end_user_id = user->id;
-  }
+  auto match = MatchEndUser(store_, cipher_, channel, *key, *token, region);
+  if (!match.ok()) return match.status();
+  std::string end_user_id = match->end_user_id;
+  w.compared_end_users = std::move(match->compared);
   std::string locale = message.locale;
   if (end_user_id.empty()) {
     EndUser u;

@@ -55,6 +55,17 @@ class IngestPipeline {
   std::shared_ptr<const redact::Policy> identifiers_;  // email and phone, to index
 };
 
+// The end user of `channel` whose platform key normalizes to `normalized_key`,
+// found among the candidates of its blind-index token (each opened and
+// compared); `compared` lists every end user of the channel under the token.
+struct EndUserMatch {
+  std::string end_user_id;  // empty: none
+  std::vector<std::string> compared;
+};
+absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cipher,
+                                          const Channel& channel, std::string_view normalized_key,
+                                          uint64_t token, std::string_view region);
+
 // The platform key as the index reads it: E.164 on phone-number channels
 // (sms, whatsapp), else trimmed and lower-cased.
 absl::StatusOr<std::string> NormalizePlatformKey(ChannelType type, std::string_view key,
