@@ -6,21 +6,11 @@
 namespace convault {
 
 KeyJobs::KeyJobs(crypto::KekRotator& rotator, absl::Duration interval)
-    : rotator_(rotator), interval_(interval), thread_([this] { Loop(); }) {}
-
-KeyJobs::~KeyJobs() { Stop(); }
-
-void KeyJobs::Wake() {
-  absl::MutexLock lock(&mu_);
-  wake_ = true;
-}
-
-void KeyJobs::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stop_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
+    : rotator_(rotator), job_(interval, [this] {
+        absl::Status s = RunOnce(rotator_);
+        if (!s.ok()) log::Error("keys", "key_job_failed", {{"error", StdSv(s.ToString())}});
+      }) {
+  job_.Wake();  // a first round at start
 }
 
 absl::Status KeyJobs::RunOnce(crypto::KekRotator& rotator) {
@@ -28,26 +18,6 @@ absl::Status KeyJobs::RunOnce(crypto::KekRotator& rotator) {
   if (!moved.ok()) return moved.status();
   if (*moved > 0) log::Info("keys", "rewrapped", {{"keys", *moved}});
   return absl::OkStatus();
-}
-
-void KeyJobs::Loop() {
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      // Waits for a rotation, a stop, or the interval (real time: this is
-      // production pacing; tests call RunOnce directly).
-      mu_.AwaitWithTimeout(absl::Condition(
-                               +[](KeyJobs* j) ABSL_EXCLUSIVE_LOCKS_REQUIRED(j->mu_) {
-                                 return j->wake_ || j->stop_;
-                               },
-                               this),
-                           interval_);
-      if (stop_) return;
-      wake_ = false;
-    }
-    absl::Status s = RunOnce(rotator_);
-    if (!s.ok()) log::Error("keys", "key_job_failed", {{"error", StdSv(s.ToString())}});
-  }
 }
 
 }  // namespace convault
