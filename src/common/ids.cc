@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
@@ -9,20 +10,29 @@
 
 namespace convault {
 namespace {
-constexpr char kBase32[] = "abcdefghijklmnopqrstuvwxyz234567";
-constexpr int kIdChars = 20;
+// Sorted by byte value, so that fixed-width ids sort as their numbers do.
+constexpr char kBase32[] = "234567abcdefghijklmnopqrstuvwxyz";
+constexpr int kTimeChars = 9;     // 45 bits of milliseconds: past the year 3000
+constexpr int kRandomChars = 16;  // 80 bits
 }  // namespace
 
 std::string RandomIdGenerator::NewId(std::string_view prefix) {
   thread_local absl::BitGen gen;
   std::string id;
-  id.reserve(prefix.size() + 1 + kIdChars);
-  id.append(prefix);
-  id.push_back('_');
-  for (int i = 0; i < kIdChars; i += 12) {
+  id.resize(prefix.size() + 1 + kTimeChars + kRandomChars);
+  std::memcpy(id.data(), prefix.data(), prefix.size());
+  char* out = id.data() + prefix.size();
+  *out++ = '_';
+  uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(clock_.Now()));
+  for (int i = kTimeChars - 1; i >= 0; --i) {
+    out[i] = kBase32[millis & 31];
+    millis >>= 5;
+  }
+  out += kTimeChars;
+  for (int i = 0; i < kRandomChars; i += 12) {
     uint64_t bits = absl::Uniform<uint64_t>(gen);
-    for (int j = 0; j < 12 && i + j < kIdChars; ++j) {
-      id.push_back(kBase32[bits & 31]);
+    for (int j = 0; j < 12 && i + j < kRandomChars; ++j) {
+      out[i + j] = kBase32[bits & 31];
       bits >>= 5;
     }
   }

@@ -32,6 +32,8 @@ class FieldCipher {
   // FailedPrecondition "key_destroyed" after the subject's key was destroyed;
   // InvalidArgument when the ciphertext does not open in this context.
   absl::StatusOr<std::string> Open(const FieldContext& context, std::string_view ciphertext);
+  // The key manager underneath (for KeyManager::NewSubject).
+  KeyManager& keys() const { return keys_; }
 
  private:
   KeyManager& keys_;

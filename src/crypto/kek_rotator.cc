@@ -108,6 +108,7 @@ absl::StatusOr<std::vector<uint32_t>> KekRotator::DestroyDrained() {
 }
 
 absl::StatusOr<int64_t> KekRotator::RunToCompletion() {
+  absl::MutexLock lock(&run_mu_);
   int64_t total = 0;
   while (true) {
     CV_ASSIGN_OR_RETURN(int moved, RewrapBatch());

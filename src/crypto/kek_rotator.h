@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "crypto/key_provider.h"
 #include "store/key_store.h"
@@ -56,6 +57,9 @@ class KekRotator {
   KeyStore& store_;
   Clock& clock_;
   const KekRotatorOptions options_;
+  // One RunToCompletion at a time in this process (the background job and
+  // an operator's call would otherwise both destroy the same drained version).
+  absl::Mutex run_mu_;
 };
 
 std::string_view KekStateName(KekState state);

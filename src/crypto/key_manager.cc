@@ -1,5 +1,7 @@
 #include "crypto/key_manager.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -124,6 +126,73 @@ absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::NewVersion(c
   key->budget.store(options_.seal_reservation);
   open_cache_.Put(VersionName(ref, version), key->aead);
   return key;
+}
+
+absl::StatusOr<std::vector<KeyManager::PreparedSubject>> KeyManager::PrepareSubjects(
+    std::string_view tenant_id, IdGenerator& ids, std::string_view prefix) {
+  auto kek_versions = provider_.Versions();
+  if (!kek_versions.ok()) return kek_versions.status();
+  if (kek_versions->empty()) return absl::FailedPreconditionError("the key provider has no KEK");
+  const uint32_t kek = kek_versions->back();
+  const size_t n = static_cast<size_t>(std::max(1, options_.subject_batch));
+  // One draw from the CSPRNG for the whole batch.
+  auto random = SecureRandomBytes(32 * n);
+  if (!random.ok()) return random.status();
+  std::vector<PreparedSubject> prepared;
+  std::vector<WrappedKey> rows;
+  prepared.reserve(n);
+  rows.reserve(n);
+  absl::Time now = clock_.Now();
+  for (size_t i = 0; i < n; ++i) {
+    SecretBytes dek(random->Reveal().substr(32 * i, 32));
+    PreparedSubject p;
+    p.subject_id = ids.NewId(prefix);
+    KeyRef ref{tenant_id, WrappedKeyKind::kSubjectDek, p.subject_id};
+    WrappedKey w;
+    w.tenant_id = std::string(tenant_id);
+    w.kind = WrappedKeyKind::kSubjectDek;
+    w.subject_id = p.subject_id;
+    w.version = 1;
+    w.kek_version = kek;
+    w.seals_reserved = options_.seal_reservation;
+    w.created_at = now;
+    auto wrapped = provider_.Wrap(kek, dek, DataKeyWrapContext(ref, 1));
+    if (!wrapped.ok()) return wrapped.status();
+    w.wrapped = std::move(*wrapped);
+    auto aead = AesGcmAead::Create(std::move(dek), 1);
+    if (!aead.ok()) return aead.status();
+    p.key = std::make_shared<SealingKey>();
+    p.key->version = 1;
+    p.key->aead = std::shared_ptr<const AesGcmAead>(std::move(*aead));
+    p.key->budget.store(options_.seal_reservation);
+    rows.push_back(std::move(w));
+    prepared.push_back(std::move(p));
+  }
+  CV_RETURN_IF_ERROR(store_.PutWrappedKeys(rows));
+  return prepared;
+}
+
+absl::StatusOr<std::string> KeyManager::NewSubject(std::string_view tenant_id, IdGenerator& ids,
+                                                   std::string_view prefix) {
+  PreparedSubject taken;
+  {
+    absl::MutexLock lock(&pool_mu_);
+    std::vector<PreparedSubject>& pool = pool_[absl::StrCat(Sv(tenant_id), "\x1f", Sv(prefix))];
+    if (pool.empty()) {
+      auto batch = PrepareSubjects(tenant_id, ids, prefix);
+      if (!batch.ok()) return batch.status();
+      // Hand out in the order the ids were made (the last one first would
+      // work too, but in order keeps new rows together in the store).
+      std::reverse(batch->begin(), batch->end());
+      pool = std::move(*batch);
+    }
+    taken = std::move(pool.back());
+    pool.pop_back();
+  }
+  KeyRef ref{tenant_id, WrappedKeyKind::kSubjectDek, taken.subject_id};
+  open_cache_.Put(VersionName(ref, 1), taken.key->aead);
+  current_cache_.Put(ScopeName(ref), taken.key);
+  return std::move(taken.subject_id);
 }
 
 absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::Current(const KeyRef& ref) {

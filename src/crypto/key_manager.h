@@ -5,9 +5,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "common/ids.h"
 #include "common/secret.h"
 #include "crypto/aead.h"
 #include "crypto/key_cache.h"
@@ -27,6 +31,7 @@ struct KeyManagerOptions {
   absl::Duration cache_ttl = absl::Minutes(10);
   int64_t max_seals_per_key = int64_t{1} << 31;  // a DEK is replaced before this many
   int64_t seal_reservation = 4096;               // seals reserved in keys.db per round trip
+  int subject_batch = 64;  // subject DEKs prepared per key-store write (NewSubject)
 };
 
 // The key hierarchy (docs/keys.md): KEK versions in the provider; per tenant
@@ -52,6 +57,15 @@ class KeyManager {
   absl::StatusOr<std::string> Open(const KeyScope& scope, std::string_view envelope,
                                    std::string_view associated_data);
 
+  // A new subject id (`prefix` then an id from `ids`) whose DEK version 1 is
+  // already durable in the key store, so that sealing the subject's first
+  // fields does not wait for a key-store write of its own. Subjects are
+  // prepared per tenant in batches of options.subject_batch, one key-store
+  // write per batch. A prepared subject that is never handed out (the process
+  // stops first) leaves a wrapped key that no data uses (docs/keys.md).
+  absl::StatusOr<std::string> NewSubject(std::string_view tenant_id, IdGenerator& ids,
+                                         std::string_view prefix);
+
   // The tenant's blind-index root key, created on first use.
   absl::StatusOr<SecretBytes> TenantIndexKey(std::string_view tenant_id);
 
@@ -73,7 +87,15 @@ class KeyManager {
     bool retired = false;  // guarded by refill_mu: a newer version replaced it
   };
 
+  struct PreparedSubject {
+    std::string subject_id;
+    std::shared_ptr<SealingKey> key;
+  };
+
   absl::StatusOr<std::shared_ptr<SealingKey>> Current(const KeyRef& ref);
+  absl::StatusOr<std::vector<PreparedSubject>> PrepareSubjects(std::string_view tenant_id,
+                                                               IdGenerator& ids,
+                                                               std::string_view prefix);
   absl::StatusOr<std::shared_ptr<SealingKey>> NewVersion(const KeyRef& ref, uint32_t version);
   absl::Status Refill(const KeyRef& ref, SealingKey& key);
   absl::StatusOr<std::shared_ptr<const AesGcmAead>> ForOpen(const KeyRef& ref, uint32_t version);
@@ -85,6 +107,9 @@ class KeyManager {
   const KeyManagerOptions options_;
   KeyCache<const AesGcmAead> open_cache_;
   KeyCache<SealingKey> current_cache_;
+  // Prepared subjects per "tenant \x1f prefix"; a batch is prepared under the lock.
+  absl::Mutex pool_mu_;
+  absl::flat_hash_map<std::string, std::vector<PreparedSubject>> pool_ ABSL_GUARDED_BY(pool_mu_);
 };
 
 // "tenant|kind|subject|" with length prefixes, so that no two distinct

@@ -144,7 +144,11 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   std::string locale = message.locale;
   if (end_user_id.empty()) {
     EndUser u;
-    u.id = ids_.NewId("eu");
+    // The id comes with a DEK that is already durable: sealing below does
+    // not wait for a key-store write.
+    auto id = cipher_.keys().NewSubject(tenant, ids_, "eu");
+    if (!id.ok()) return id.status();
+    u.id = std::move(*id);
     u.tenant_id = tenant;
     u.channel_id = channel.id;
     u.locale = message.locale;

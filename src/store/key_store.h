@@ -52,6 +52,9 @@ class KeyStore {
   virtual absl::Status CheckReady() = 0;
   // AlreadyExists when (tenant, kind, subject, version) is taken.
   virtual absl::Status PutWrappedKey(const WrappedKey& key) = 0;
+  // All of `keys` in one durable write, or none of them (AlreadyExists when
+  // one is taken).
+  virtual absl::Status PutWrappedKeys(const std::vector<WrappedKey>& keys) = 0;
   virtual absl::StatusOr<WrappedKey> GetWrappedKey(const KeyRef& ref, uint32_t version) = 0;
   // Every version of one key, ascending (empty when none).
   virtual absl::StatusOr<std::vector<WrappedKey>> ListVersions(const KeyRef& ref) = 0;

@@ -13,10 +13,20 @@ TEST(Ids, RandomIdsHaveThePrefixAndAreDistinct) {
   for (int i = 0; i < 10000; ++i) {
     std::string id = gen.NewId("key");
     EXPECT_TRUE(IsWellFormedId(id, "key")) << id;
-    EXPECT_EQ(id.size(), 4u + 20u);
+    EXPECT_EQ(id.size(), 4u + 25u);
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 10000u);
+}
+
+TEST(Ids, RandomIdsMadeLaterSortLater) {
+  FakeClock clock(absl::FromUnixSeconds(1800000000));
+  RandomIdGenerator gen(clock);
+  std::string first = gen.NewId("ent");
+  clock.Advance(absl::Milliseconds(1));
+  std::string second = gen.NewId("ent");
+  EXPECT_LT(first.substr(0, 4 + 9), second.substr(0, 4 + 9));
+  EXPECT_LT(first, second);
 }
 
 TEST(Ids, SequentialIdsAreDeterministic) {

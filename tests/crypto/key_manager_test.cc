@@ -1,8 +1,10 @@
 #include "crypto/key_manager.h"
 
 #include <map>
+#include <set>
 #include <thread>
 
+#include "common/ids.h"
 #include "common/status.h"
 #include "crypto/file_key_provider.h"
 #include "gtest/gtest.h"
@@ -44,6 +46,39 @@ TEST_F(KeyManagerTest, SealsUnderASubjectKeyCreatedOnFirstUse) {
   EXPECT_EQ(stored->wrapped.size(), 32u + kEnvelopeOverhead);
   // A fresh manager (another process, after a restart) opens it from the key store.
   EXPECT_EQ(*Manager()->Open({"ten_a", "eu_1"}, *ct, "ad"), "Jane Canary");
+}
+
+TEST_F(KeyManagerTest, NewSubjectsComeWithDurableKeysPreparedInBatches) {
+  KeyManagerOptions options;
+  options.subject_batch = 4;
+  auto keys = Manager(options);
+  SequentialIdGenerator ids;
+  std::set<std::string> seen;
+  std::vector<std::string> sealed;
+  for (int i = 0; i < 5; ++i) {
+    auto id = keys->NewSubject("ten_a", ids, "eu");
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_TRUE(IsWellFormedId(*id, "eu")) << *id;
+    EXPECT_TRUE(seen.insert(*id).second);
+    // The first four came from one batch (one key-store write of 4 keys);
+    // the fifth started the next batch.
+    EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), i < 4 ? 4 : 8);
+    // Its key is already stored: sealing adds no row.
+    sealed.push_back(*keys->Seal({"ten_a", *id}, "Jane Canary " + *id, "ad"));
+    EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), i < 4 ? 4 : 8);
+  }
+  // Handed out in the order the ids were made.
+  EXPECT_EQ(*seen.begin(), "eu_000001");
+  // Another process opens them from the key store; other tenants have their own.
+  auto restarted = Manager(options);
+  int i = 0;
+  for (const std::string& id : seen) {
+    EXPECT_EQ(*restarted->Open({"ten_a", id}, sealed[i++], "ad"), "Jane Canary " + id);
+  }
+  auto other = keys->NewSubject("ten_b", ids, "eu");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*store_.CountWrappedKeys("ten_b"), 4);
+  EXPECT_FALSE(keys->Open({"ten_b", *other}, sealed[0], "ad").ok());
 }
 
 TEST_F(KeyManagerTest, SubjectsAndTenantsHaveTheirOwnKeys) {

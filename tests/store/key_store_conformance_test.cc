@@ -72,6 +72,21 @@ TEST_P(KeyStoreConformance, DuplicateVersionIsRefused) {
   EXPECT_TRUE(absl::IsAlreadyExists(keys_->PutWrappedKey(Make("ten_a", "eu_1", 1))));
 }
 
+TEST_P(KeyStoreConformance, PutsABatchWhollyOrNotAtAll) {
+  ASSERT_TRUE(keys_->PutWrappedKeys({Make("ten_a", "eu_1", 1), Make("ten_a", "eu_2", 1)}).ok());
+  EXPECT_TRUE(keys_->GetWrappedKey(Ref("ten_a", "eu_2"), 1).ok());
+  // eu_2 is taken: eu_3 must not be stored either.
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      keys_->PutWrappedKeys({Make("ten_a", "eu_3", 1), Make("ten_a", "eu_2", 1)})));
+  EXPECT_TRUE(absl::IsNotFound(keys_->GetWrappedKey(Ref("ten_a", "eu_3"), 1).status()));
+  // The same key twice in one batch is refused too.
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      keys_->PutWrappedKeys({Make("ten_a", "eu_4", 1), Make("ten_a", "eu_4", 1)})));
+  EXPECT_TRUE(absl::IsNotFound(keys_->GetWrappedKey(Ref("ten_a", "eu_4"), 1).status()));
+  EXPECT_TRUE(keys_->PutWrappedKeys({}).ok());
+  EXPECT_EQ(*keys_->CountWrappedKeys("ten_a"), 2);
+}
+
 TEST_P(KeyStoreConformance, ListsVersionsInOrder) {
   for (uint32_t v : {3u, 1u, 2u}) ASSERT_TRUE(keys_->PutWrappedKey(Make("ten_a", "eu_1", v)).ok());
   ASSERT_TRUE(keys_->PutWrappedKey(Make("ten_a", "eu_10", 1)).ok());

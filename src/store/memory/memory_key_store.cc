@@ -1,5 +1,7 @@
 #include "store/memory/memory_key_store.h"
 
+#include <set>
+
 #include "common/status.h"
 
 namespace convault {
@@ -19,6 +21,22 @@ absl::Status MemoryKeyStore::PutWrappedKey(const WrappedKey& key) {
   KeyRef ref{key.tenant_id, key.kind, key.subject_id};
   if (!keys_.emplace(MakeKey(ref, key.version), key).second) {
     return absl::AlreadyExistsError("key version taken");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryKeyStore::PutWrappedKeys(const std::vector<WrappedKey>& keys) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::set<Key> names;
+  for (const WrappedKey& key : keys) {
+    Key name = MakeKey(KeyRef{key.tenant_id, key.kind, key.subject_id}, key.version);
+    if (keys_.contains(name) || !names.insert(name).second) {
+      return absl::AlreadyExistsError("key version taken");
+    }
+  }
+  for (const WrappedKey& key : keys) {
+    keys_.emplace(MakeKey(KeyRef{key.tenant_id, key.kind, key.subject_id}, key.version), key);
   }
   return absl::OkStatus();
 }

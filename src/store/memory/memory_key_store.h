@@ -14,6 +14,7 @@ class MemoryKeyStore final : public KeyStore {
  public:
   absl::Status CheckReady() override;
   absl::Status PutWrappedKey(const WrappedKey& key) override;
+  absl::Status PutWrappedKeys(const std::vector<WrappedKey>& keys) override;
   absl::StatusOr<WrappedKey> GetWrappedKey(const KeyRef& ref, uint32_t version) override;
   absl::StatusOr<std::vector<WrappedKey>> ListVersions(const KeyRef& ref) override;
   absl::StatusOr<int64_t> DeleteAllVersions(const KeyRef& ref) override;

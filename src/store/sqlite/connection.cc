@@ -79,6 +79,14 @@ std::string Statement::Blob(int col) const {
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                              const Options& options) {
+  // Once per process, before the first connection: no memory statistics, so
+  // that allocations do not take SQLite's global mutex (every connection of
+  // every thread contended on it).
+  static const int configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return sqlite3_initialize();
+  }();
+  if (configured != SQLITE_OK) return ErrorStatus(configured, "initialize sqlite");
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create) flags |= SQLITE_OPEN_CREATE;

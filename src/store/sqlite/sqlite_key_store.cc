@@ -70,22 +70,38 @@ absl::Status SqliteKeyStore::CheckReady() {
   });
 }
 
+namespace {
+
+absl::Status InsertWrappedKey(Connection& c, const WrappedKey& key) {
+  CV_SQL(q, c,
+         "INSERT INTO wrapped_keys (tenant_id, kind, subject_id, version, kek_version, wrapped, "
+         "seals_reserved, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  absl::Status s = q->Bind(1, key.tenant_id)
+                       .Bind(2, int64_t{static_cast<int>(key.kind)})
+                       .Bind(3, key.subject_id)
+                       .Bind(4, int64_t{key.version})
+                       .Bind(5, int64_t{key.kek_version})
+                       .BindBlob(6, key.wrapped)
+                       .Bind(7, key.seals_reserved)
+                       .Bind(8, ToStorageMicros(key.created_at))
+                       .Run();
+  if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError("key version taken");
+  return s;
+}
+
+}  // namespace
+
 absl::Status SqliteKeyStore::PutWrappedKey(const WrappedKey& key) {
+  return writer_->Write([&](Connection& c) { return InsertWrappedKey(c, key); });
+}
+
+absl::Status SqliteKeyStore::PutWrappedKeys(const std::vector<WrappedKey>& keys) {
   return writer_->Write([&](Connection& c) -> absl::Status {
-    CV_SQL(q, c,
-           "INSERT INTO wrapped_keys (tenant_id, kind, subject_id, version, kek_version, wrapped, "
-           "seals_reserved, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    absl::Status s = q->Bind(1, key.tenant_id)
-                         .Bind(2, int64_t{static_cast<int>(key.kind)})
-                         .Bind(3, key.subject_id)
-                         .Bind(4, int64_t{key.version})
-                         .Bind(5, int64_t{key.kek_version})
-                         .BindBlob(6, key.wrapped)
-                         .Bind(7, key.seals_reserved)
-                         .Bind(8, ToStorageMicros(key.created_at))
-                         .Run();
-    if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError("key version taken");
-    return s;
+    for (const WrappedKey& key : keys) {
+      absl::Status s = InsertWrappedKey(c, key);
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
   });
 }
 
