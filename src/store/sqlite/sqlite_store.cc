@@ -230,22 +230,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const Options& op
   CV_RETURN_IF_ERROR(sqlite::ApplyMigrations(**conn, sqlite::DataMigrations(), clock.Now()));
   auto readers = sqlite::ReadPool::Open(options.path, options.read_connections, co);
   if (!readers.ok()) return readers.status();
-  auto checkpoint_conn = Connection::Open(options.path, co);
-  if (!checkpoint_conn.ok()) return checkpoint_conn.status();
-  auto checkpointer = std::make_unique<sqlite::WalCheckpointer>(std::move(*checkpoint_conn),
-                                                                options.checkpoint_frames);
-  CV_RETURN_IF_ERROR(checkpointer->Attach(**conn));
   auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(*conn), options.max_batch,
                                                             options.commit_observer);
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(std::move(checkpointer), std::move(writer), std::move(*readers)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(*readers)));
 }
 
 SqliteStore::~SqliteStore() { Close(); }
 
 void SqliteStore::Close() {
   writer_->Stop();
-  checkpointer_->Stop();
   readers_->Close();
 }
 

@@ -7,7 +7,6 @@
 #include "common/clock.h"
 #include "store/sqlite/group_commit_writer.h"
 #include "store/sqlite/read_pool.h"
-#include "store/sqlite/wal_checkpointer.h"
 #include "store/store.h"
 
 namespace convault {
@@ -22,7 +21,6 @@ class SqliteStore final : public Store {
     int busy_timeout_ms = 5000;
     int max_batch = 512;
     int read_connections = 4;
-    int checkpoint_frames = 1000;  // WAL size that starts a background checkpoint
     sqlite::GroupCommitWriter::CommitObserver commit_observer;
   };
 
@@ -119,15 +117,10 @@ class SqliteStore final : public Store {
   void Close() override;
 
  private:
-  SqliteStore(std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
-              std::unique_ptr<sqlite::GroupCommitWriter> writer,
+  SqliteStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
               std::unique_ptr<sqlite::ReadPool> readers)
-      : checkpointer_(std::move(checkpointer)),
-        writer_(std::move(writer)),
-        readers_(std::move(readers)) {}
+      : writer_(std::move(writer)), readers_(std::move(readers)) {}
 
-  // Declared first: it outlives the writer connection whose commits it hears.
-  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
   std::unique_ptr<sqlite::GroupCommitWriter> writer_;
   std::unique_ptr<sqlite::ReadPool> readers_;
 };
