@@ -257,4 +257,49 @@ absl::Status InstrumentedStore::AddTokens(const std::vector<TokenRow>& tokens) {
   return Timed("add_tokens", [&] { return base_.AddTokens(tokens); });
 }
 
+absl::StatusOr<AuditRecord> InstrumentedStore::AppendAudit(AuditRecord record,
+                                                           const AuditChainer& chain) {
+  return Timed("append_audit", [&] { return base_.AppendAudit(std::move(record), chain); });
+}
+absl::StatusOr<std::vector<AuditRecord>> InstrumentedStore::ListAudit(std::string_view tenant_id,
+                                                                      int64_t after_seq,
+                                                                      int limit) {
+  return Timed("list_audit", [&] { return base_.ListAudit(tenant_id, after_seq, limit); });
+}
+absl::Status InstrumentedStore::PutPrivacyRequest(const PrivacyRequest& request) {
+  return Timed("put_privacy_request", [&] { return base_.PutPrivacyRequest(request); });
+}
+absl::StatusOr<PrivacyRequest> InstrumentedStore::GetPrivacyRequest(std::string_view tenant_id,
+                                                                    std::string_view request_id) {
+  return Timed("get_privacy_request",
+               [&] { return base_.GetPrivacyRequest(tenant_id, request_id); });
+}
+absl::StatusOr<Page<PrivacyRequest>> InstrumentedStore::ListPrivacyRequests(
+    std::string_view tenant_id, const ListOptions& options) {
+  return Timed("list_privacy_requests",
+               [&] { return base_.ListPrivacyRequests(tenant_id, options); });
+}
+absl::Status InstrumentedStore::PutLegalHold(const LegalHold& hold) {
+  return Timed("put_legal_hold", [&] { return base_.PutLegalHold(hold); });
+}
+absl::StatusOr<LegalHold> InstrumentedStore::GetLegalHold(std::string_view tenant_id,
+                                                          std::string_view end_user_id) {
+  return Timed("get_legal_hold", [&] { return base_.GetLegalHold(tenant_id, end_user_id); });
+}
+absl::Status InstrumentedStore::DeleteLegalHold(std::string_view tenant_id,
+                                                std::string_view end_user_id) {
+  return Timed("delete_legal_hold", [&] { return base_.DeleteLegalHold(tenant_id, end_user_id); });
+}
+absl::Status InstrumentedStore::SetProcessingRestricted(std::string_view tenant_id,
+                                                        std::string_view end_user_id,
+                                                        bool restricted, absl::Time at) {
+  return Timed("set_processing_restricted", [&] {
+    return base_.SetProcessingRestricted(tenant_id, end_user_id, restricted, at);
+  });
+}
+absl::StatusOr<ErasureCounts> InstrumentedStore::EraseSubject(std::string_view tenant_id,
+                                                              std::string_view end_user_id) {
+  return Timed("erase_subject", [&] { return base_.EraseSubject(tenant_id, end_user_id); });
+}
+
 }  // namespace convault

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,10 +9,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "model/api_key.h"
+#include "model/audit_record.h"
 #include "model/blind_index_entry.h"
 #include "model/channel.h"
 #include "model/inbound.h"
 #include "model/job.h"
+#include "model/privacy_request.h"
 #include "model/sensitive_data_rule.h"
 #include "model/tenant.h"
 #include "model/tenant_settings.h"
@@ -30,6 +33,19 @@ struct Page {
   std::vector<T> items;
   std::optional<std::string> next_cursor;  // set when more items follow
 };
+
+// A legal hold on an end user (PRIVACY.md section 3): blocks erasure and
+// retention deletion.
+struct LegalHold {
+  std::string tenant_id;
+  std::string end_user_id;
+  std::string reason_sealed;  // sealed under the tenant DEK
+  std::string placed_by;      // API key id
+  absl::Time placed_at;
+};
+
+// Computes a record's hash from all its other fields (prev_hash and seq set).
+using AuditChainer = std::function<std::string(const AuditRecord& record)>;
 
 // The data store: every persistent object except wrapped keys (KeyStore).
 //
@@ -212,6 +228,45 @@ class Store {
   virtual absl::Status AddTokens(const std::vector<TokenRow>& tokens) = 0;
   // Replaces a context entry's sealed value.
   virtual absl::Status UpdateContextValue(const ContextEntry& context) = 0;
+
+  // Audit log. Append sets seq (the tenant's last + 1) and prev_hash (the
+  // last record's hash, 64 zeros for the first), then hash = chain(record),
+  // all in one transaction, and returns the record as stored.
+  virtual absl::StatusOr<AuditRecord> AppendAudit(AuditRecord record,
+                                                  const AuditChainer& chain) = 0;
+  // Records with seq > after_seq, in seq order, at most `limit`.
+  virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(std::string_view tenant_id,
+                                                             int64_t after_seq, int limit) = 0;
+
+  // Privacy requests. Put inserts or replaces; Get is NotFound for another tenant's.
+  virtual absl::Status PutPrivacyRequest(const PrivacyRequest& request) = 0;
+  virtual absl::StatusOr<PrivacyRequest> GetPrivacyRequest(std::string_view tenant_id,
+                                                           std::string_view request_id) = 0;
+  // Newest first (by id, descending); `options.after` is the last id seen.
+  virtual absl::StatusOr<Page<PrivacyRequest>> ListPrivacyRequests(std::string_view tenant_id,
+                                                                   const ListOptions& options) = 0;
+
+  // Legal holds: Put places or replaces the hold and sets the end user's
+  // legal_hold; Delete lifts it (NotFound when there was none). NotFound for
+  // a missing end user.
+  virtual absl::Status PutLegalHold(const LegalHold& hold) = 0;
+  virtual absl::StatusOr<LegalHold> GetLegalHold(std::string_view tenant_id,
+                                                 std::string_view end_user_id) = 0;
+  virtual absl::Status DeleteLegalHold(std::string_view tenant_id,
+                                       std::string_view end_user_id) = 0;
+  // Sets processing_restricted. NotFound for a missing end user.
+  virtual absl::Status SetProcessingRestricted(std::string_view tenant_id,
+                                               std::string_view end_user_id, bool restricted,
+                                               absl::Time at) = 0;
+
+  // Erasure: deletes, in one transaction, the end user and every row about
+  // them: sessions, their entries, participants, context entries and
+  // transcripts, tokenized originals, outbox rows, consent records, inbound
+  // idempotency records and blind-index entries of the subject. Returns the
+  // counts; all zero when nothing was left (a repeat is harmless).
+  // FailedPrecondition (code "legal_hold") when the end user is under legal hold.
+  virtual absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
+                                                     std::string_view end_user_id) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

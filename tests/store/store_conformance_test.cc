@@ -3,7 +3,9 @@
 #include <memory>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "common/status.h"
 #include "gtest/gtest.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -590,6 +592,172 @@ TEST_P(StoreConformance, InboundCommitWritesEverythingOnceAndRepeatsAreDuplicate
   EXPECT_FALSE(next->duplicate);
   EXPECT_EQ(store_->ListEntries("ten_a", "ses_1", 2, 10)->at(0).seq, 3);
   EXPECT_EQ(store_->GetSession("ten_a", "ses_1")->next_seq, 4);
+}
+
+// One subject with everything a subject can have, for erasure tests.
+void AddSubject(Store& store, const std::string& tenant, const std::string& eu,
+                const std::string& prefix, absl::Time now) {
+  InboundWrite w = MakeInbound(tenant, prefix + "m1", eu, true, "ses_" + prefix, true, now, 2);
+  w.platform_key_token = 1000 + prefix.size() * 7 + prefix[0];
+  w.index_entries[0].token = w.platform_key_token;
+  w.context.push_back({"ctx_" + prefix, tenant, "ses_" + prefix, "k", "v"});
+  w.outbox.push_back(
+      {"out_" + prefix, tenant, "ch_1", "ses_" + prefix, "ent_" + prefix + "m1_1", 0, now, now});
+  w.consent.push_back(
+      {"con_" + prefix, tenant, eu, "ch_1", "messaging", "implicit", "inbound", "{}", now, now});
+  w.tokens.push_back({tenant, "tok_" + prefix, eu, "ent_" + prefix + "m1", "rule", "sealed", now});
+  w.index_entries.push_back(
+      {tenant, "identifier.email", 77, "entry", "ent_" + prefix + "m1", "message", eu});
+  ASSERT_TRUE(store.CommitInbound(w).ok());
+  ASSERT_TRUE(store.EndSession(tenant, "ses_" + prefix, now, "agent").ok());
+  Transcript t;
+  t.tenant_id = tenant;
+  t.session_id = "ses_" + prefix;
+  t.body_sealed = "body";
+  t.supervisor_body_sealed = "sup";
+  t.generated_at = now;
+  ASSERT_TRUE(store.PutTranscript(t).ok());
+}
+
+TEST_P(StoreConformance, EraseSubjectRemovesEveryRowOfTheSubjectAndNoOther) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  AddSubject(*store_, "ten_a", "eu_1", "a", clock_.Now());
+  AddSubject(*store_, "ten_a", "eu_2", "b", clock_.Now());
+  AddSubject(*store_, "ten_b", "eu_1", "c", clock_.Now());  // same id, another tenant
+  auto n = store_->EraseSubject("ten_a", "eu_1");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(n->end_users, 1);
+  EXPECT_EQ(n->sessions, 1);
+  EXPECT_EQ(n->entries, 2);
+  EXPECT_EQ(n->participants, 1);
+  EXPECT_EQ(n->context_entries, 1);
+  EXPECT_EQ(n->transcripts, 1);
+  EXPECT_EQ(n->tokens, 1);
+  EXPECT_EQ(n->outbox, 1);
+  EXPECT_EQ(n->consent_records, 1);
+  EXPECT_EQ(n->inbound_records, 1);
+  EXPECT_EQ(n->index_entries, 2);
+  EXPECT_TRUE(absl::IsNotFound(store_->GetEndUser("ten_a", "eu_1").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetSession("ten_a", "ses_a").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetTranscript("ten_a", "ses_a").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetToken("ten_a", "tok_a").status()));
+  EXPECT_TRUE(store_->ListConsent("ten_a", "eu_1")->empty());
+  EXPECT_FALSE(store_->FindInbound("ten_a", "ch_1", "am1")->has_value());
+  // The other subject of the tenant and the same id in another tenant are intact.
+  for (auto [tenant, eu, p] : {std::tuple{"ten_a", "eu_2", "b"}, {"ten_b", "eu_1", "c"}}) {
+    std::string ses = std::string("ses_") + p;
+    EXPECT_TRUE(store_->GetEndUser(tenant, eu).ok());
+    EXPECT_EQ(store_->ListEntries(tenant, ses, 0, 10)->size(), 2u);
+    EXPECT_EQ(store_->ListContext(tenant, ses)->size(), 1u);
+    EXPECT_EQ(store_->ListParticipants(tenant, ses)->size(), 1u);
+    EXPECT_TRUE(store_->GetTranscript(tenant, ses).ok());
+    EXPECT_EQ(store_->ListConsent(tenant, eu)->size(), 1u);
+  }
+  EXPECT_EQ(store_->FindIndexEntries("ten_a", "identifier.email", 77, 10)->size(), 1u);
+  // Again: nothing left, all zero.
+  auto again = store_->EraseSubject("ten_a", "eu_1");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->end_users + again->entries + again->index_entries, 0);
+}
+
+TEST_P(StoreConformance, LegalHoldBlocksErasureUntilLifted) {
+  AddTenant("ten_a", "a");
+  AddSubject(*store_, "ten_a", "eu_1", "a", clock_.Now());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetLegalHold("ten_a", "eu_1").status()));
+  LegalHold h{"ten_a", "eu_1", "sealed-reason", "key_1", clock_.Now()};
+  ASSERT_TRUE(store_->PutLegalHold(h).ok());
+  EXPECT_TRUE(store_->GetEndUser("ten_a", "eu_1")->legal_hold);
+  EXPECT_EQ(store_->GetLegalHold("ten_a", "eu_1")->reason_sealed, "sealed-reason");
+  EXPECT_TRUE(absl::IsNotFound(store_->GetLegalHold("ten_b", "eu_1").status()));
+  auto refused = store_->EraseSubject("ten_a", "eu_1");
+  EXPECT_EQ(ErrorCode(refused.status()), "legal_hold");
+  EXPECT_TRUE(store_->GetEndUser("ten_a", "eu_1").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->PutLegalHold({"ten_a", "eu_9", "r", "k", clock_.Now()})));
+  ASSERT_TRUE(store_->DeleteLegalHold("ten_a", "eu_1").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->DeleteLegalHold("ten_a", "eu_1")));
+  EXPECT_FALSE(store_->GetEndUser("ten_a", "eu_1")->legal_hold);
+  EXPECT_TRUE(store_->EraseSubject("ten_a", "eu_1").ok());
+}
+
+TEST_P(StoreConformance, ProcessingRestrictionIsSetAndLifted) {
+  AddTenant("ten_a", "a");
+  AddSubject(*store_, "ten_a", "eu_1", "a", clock_.Now());
+  ASSERT_TRUE(store_->SetProcessingRestricted("ten_a", "eu_1", true, clock_.Now()).ok());
+  EXPECT_TRUE(store_->GetEndUser("ten_a", "eu_1")->processing_restricted);
+  ASSERT_TRUE(store_->SetProcessingRestricted("ten_a", "eu_1", false, clock_.Now()).ok());
+  EXPECT_FALSE(store_->GetEndUser("ten_a", "eu_1")->processing_restricted);
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->SetProcessingRestricted("ten_b", "eu_1", true, clock_.Now())));
+}
+
+TEST_P(StoreConformance, AuditRecordsAreNumberedAndChainedPerTenant) {
+  AddTenant("ten_a", "a");
+  AuditChainer chain = [](const AuditRecord& r) {
+    return absl::StrCat("h", r.seq, "<", r.prev_hash.substr(0, 3));
+  };
+  AuditRecord r;
+  r.tenant_id = "ten_a";
+  r.at = clock_.Now();
+  r.actor = "key_1";
+  r.action = "privacy.erase";
+  r.detail = "{}";
+  auto first = store_->AppendAudit(r, chain);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->seq, 1);
+  EXPECT_EQ(first->prev_hash, std::string(64, '0'));
+  EXPECT_EQ(first->hash, "h1<000");
+  auto second = store_->AppendAudit(r, chain);
+  EXPECT_EQ(second->seq, 2);
+  EXPECT_EQ(second->prev_hash, "h1<000");
+  r.tenant_id = "ten_b";
+  EXPECT_EQ(store_->AppendAudit(r, chain)->seq, 1);
+  auto list = store_->ListAudit("ten_a", 0, 10);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[1].hash, second->hash);
+  EXPECT_EQ((*list)[0].action, "privacy.erase");
+  EXPECT_EQ((*list)[0].at, clock_.Now());
+  EXPECT_EQ(store_->ListAudit("ten_a", 1, 10)->size(), 1u);
+  EXPECT_EQ(store_->ListAudit("ten_b", 0, 10)->size(), 1u);
+}
+
+TEST_P(StoreConformance, PrivacyRequestsRoundTripNewestFirst) {
+  AddTenant("ten_a", "a");
+  for (const char* id : {"prq_1", "prq_2", "prq_3"}) {
+    PrivacyRequest r;
+    r.id = id;
+    r.tenant_id = "ten_a";
+    r.type = "erase";
+    r.status = "pending";
+    r.end_user_id = "eu_1";
+    r.reason_sealed = "sealed";
+    r.requested_by = "key_1";
+    r.result = "{}";
+    r.created_at = clock_.Now();
+    r.due_at = clock_.Now() + absl::Hours(24 * 30);
+    ASSERT_TRUE(store_->PutPrivacyRequest(r).ok());
+  }
+  auto got = store_->GetPrivacyRequest("ten_a", "prq_2");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->completed_at, absl::InfinitePast());
+  EXPECT_EQ(got->due_at, clock_.Now() + absl::Hours(24 * 30));
+  got->status = "completed";
+  got->completed_at = clock_.Now();
+  got->result = R"({"certificate":{}})";
+  ASSERT_TRUE(store_->PutPrivacyRequest(*got).ok());
+  EXPECT_EQ(store_->GetPrivacyRequest("ten_a", "prq_2")->completed_at, clock_.Now());
+  EXPECT_EQ(store_->GetPrivacyRequest("ten_a", "prq_2")->status, "completed");
+  EXPECT_TRUE(absl::IsNotFound(store_->GetPrivacyRequest("ten_b", "prq_2").status()));
+  auto page = store_->ListPrivacyRequests("ten_a", {2, ""});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].id, "prq_3");
+  ASSERT_TRUE(page->next_cursor.has_value());
+  auto rest = store_->ListPrivacyRequests("ten_a", {2, *page->next_cursor});
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(rest->items[0].id, "prq_1");
+  EXPECT_FALSE(rest->next_cursor.has_value());
 }
 
 TEST_P(StoreConformance, InboundCommitRefusesAStaleView) {

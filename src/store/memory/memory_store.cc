@@ -1,6 +1,8 @@
 #include "store/memory/memory_store.h"
 
 #include <algorithm>
+#include <iterator>
+#include <set>
 
 #include "common/status.h"
 
@@ -787,6 +789,167 @@ absl::Status MemoryStore::AddTokens(const std::vector<TokenRow>& tokens) {
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;
+}
+
+absl::StatusOr<AuditRecord> MemoryStore::AppendAudit(AuditRecord record,
+                                                     const AuditChainer& chain) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto last = audit_.lower_bound({record.tenant_id, INT64_MAX});
+  bool first = last == audit_.begin() || std::prev(last)->first.first != record.tenant_id;
+  record.seq = first ? 1 : std::prev(last)->first.second + 1;
+  record.prev_hash = first ? std::string(64, '0') : std::prev(last)->second.hash;
+  record.hash = chain(record);
+  audit_[{record.tenant_id, record.seq}] = record;
+  return record;
+}
+
+absl::StatusOr<std::vector<AuditRecord>> MemoryStore::ListAudit(std::string_view tenant_id,
+                                                                int64_t after_seq, int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<AuditRecord> out;
+  for (auto it = audit_.upper_bound({std::string(tenant_id), after_seq});
+       it != audit_.end() && it->first.first == tenant_id && static_cast<int>(out.size()) < limit;
+       ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+absl::Status MemoryStore::PutPrivacyRequest(const PrivacyRequest& request) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(request.tenant_id)) return absl::NotFoundError("tenant not found");
+  requests_[{request.tenant_id, request.id}] = request;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PrivacyRequest> MemoryStore::GetPrivacyRequest(std::string_view tenant_id,
+                                                              std::string_view request_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = requests_.find({std::string(tenant_id), std::string(request_id)});
+  if (it == requests_.end()) return absl::NotFoundError("privacy request not found");
+  return it->second;
+}
+
+absl::StatusOr<Page<PrivacyRequest>> MemoryStore::ListPrivacyRequests(std::string_view tenant_id,
+                                                                      const ListOptions& options) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  Page<PrivacyRequest> page;
+  for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
+    if (it->first.first != tenant_id) continue;
+    if (!options.after.empty() && it->first.second >= options.after) continue;
+    if (static_cast<int>(page.items.size()) == options.limit) {
+      page.next_cursor = page.items.back().id;
+      break;
+    }
+    page.items.push_back(it->second);
+  }
+  return page;
+}
+
+absl::Status MemoryStore::PutLegalHold(const LegalHold& hold) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto user = end_users_.find({hold.tenant_id, hold.end_user_id});
+  if (user == end_users_.end()) return absl::NotFoundError("end user not found");
+  holds_[{hold.tenant_id, hold.end_user_id}] = hold;
+  user->second.legal_hold = true;
+  user->second.updated_at = hold.placed_at;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LegalHold> MemoryStore::GetLegalHold(std::string_view tenant_id,
+                                                    std::string_view end_user_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = holds_.find({std::string(tenant_id), std::string(end_user_id)});
+  if (it == holds_.end()) return absl::NotFoundError("no legal hold");
+  return it->second;
+}
+
+absl::Status MemoryStore::DeleteLegalHold(std::string_view tenant_id,
+                                          std::string_view end_user_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (holds_.erase({std::string(tenant_id), std::string(end_user_id)}) == 0) {
+    return absl::NotFoundError("no legal hold");
+  }
+  auto user = end_users_.find({std::string(tenant_id), std::string(end_user_id)});
+  if (user != end_users_.end()) user->second.legal_hold = false;
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::SetProcessingRestricted(std::string_view tenant_id,
+                                                  std::string_view end_user_id, bool restricted,
+                                                  absl::Time at) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto user = end_users_.find({std::string(tenant_id), std::string(end_user_id)});
+  if (user == end_users_.end()) return absl::NotFoundError("end user not found");
+  user->second.processing_restricted = restricted;
+  user->second.updated_at = at;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ErasureCounts> MemoryStore::EraseSubject(std::string_view tenant_id,
+                                                        std::string_view end_user_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  ErasureCounts n;
+  const std::string tenant(tenant_id);
+  const std::string subject(end_user_id);
+  auto user = end_users_.find({tenant, subject});
+  if (user != end_users_.end() && user->second.legal_hold) {
+    return WithCode(absl::FailedPreconditionError("the end user is under legal hold"),
+                    "legal_hold");
+  }
+  std::set<std::string> sessions;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (it->first.first == tenant && it->second.end_user_id == subject) {
+      sessions.insert(it->first.second);
+      it = sessions_.erase(it);
+      ++n.sessions;
+    } else {
+      ++it;
+    }
+  }
+  auto of_session = [&](const std::string& t, const std::string& session) {
+    return t == tenant && sessions.contains(session);
+  };
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (of_session(std::get<0>(it->first), std::get<1>(it->first))) {
+      it = entries_.erase(it);
+      ++n.entries;
+    } else {
+      ++it;
+    }
+  }
+  n.participants = std::erase_if(
+      participants_, [&](const Participant& p) { return of_session(p.tenant_id, p.session_id); });
+  n.context_entries = std::erase_if(
+      context_, [&](const ContextEntry& c) { return of_session(c.tenant_id, c.session_id); });
+  n.outbox = std::erase_if(
+      outbox_, [&](const OutboxItem& o) { return of_session(o.tenant_id, o.session_id); });
+  n.transcripts = std::erase_if(
+      transcripts_, [&](const auto& kv) { return of_session(kv.first.first, kv.first.second); });
+  n.tokens = std::erase_if(tokens_, [&](const auto& kv) {
+    return kv.first.first == tenant && kv.second.end_user_id == subject;
+  });
+  n.consent_records = std::erase_if(consent_, [&](const ConsentRecord& c) {
+    return c.tenant_id == tenant && c.end_user_id == subject;
+  });
+  n.inbound_records = std::erase_if(inbound_, [&](const auto& kv) {
+    return std::get<0>(kv.first) == tenant && kv.second.end_user_id == subject;
+  });
+  n.index_entries = std::erase_if(index_, [&](const auto& kv) {
+    return std::get<0>(kv.first) == tenant && kv.second.subject_id == subject;
+  });
+  n.end_users = end_users_.erase({tenant, subject});
+  return n;
 }
 
 }  // namespace convault

@@ -99,6 +99,22 @@ class MemoryStore final : public Store {
   absl::Status UpdateEntryContent(const Entry& entry) override;
   absl::Status UpdateContextValue(const ContextEntry& context) override;
   absl::Status AddTokens(const std::vector<TokenRow>& tokens) override;
+  absl::StatusOr<AuditRecord> AppendAudit(AuditRecord record, const AuditChainer& chain) override;
+  absl::StatusOr<std::vector<AuditRecord>> ListAudit(std::string_view tenant_id, int64_t after_seq,
+                                                     int limit) override;
+  absl::Status PutPrivacyRequest(const PrivacyRequest& request) override;
+  absl::StatusOr<PrivacyRequest> GetPrivacyRequest(std::string_view tenant_id,
+                                                   std::string_view request_id) override;
+  absl::StatusOr<Page<PrivacyRequest>> ListPrivacyRequests(std::string_view tenant_id,
+                                                           const ListOptions& options) override;
+  absl::Status PutLegalHold(const LegalHold& hold) override;
+  absl::StatusOr<LegalHold> GetLegalHold(std::string_view tenant_id,
+                                         std::string_view end_user_id) override;
+  absl::Status DeleteLegalHold(std::string_view tenant_id, std::string_view end_user_id) override;
+  absl::Status SetProcessingRestricted(std::string_view tenant_id, std::string_view end_user_id,
+                                       bool restricted, absl::Time at) override;
+  absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
+                                             std::string_view end_user_id) override;
   void Close() override;
 
  private:
@@ -127,6 +143,9 @@ class MemoryStore final : public Store {
   std::map<std::pair<std::string, std::string>, Job> jobs_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, TokenRow> tokens_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, Transcript> transcripts_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, int64_t>, AuditRecord> audit_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, PrivacyRequest> requests_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, LegalHold> holds_ ABSL_GUARDED_BY(mu_);
   // (tenant, channel, external id) -> record
   std::map<std::tuple<std::string, std::string, std::string>, InboundRecord> inbound_
       ABSL_GUARDED_BY(mu_);

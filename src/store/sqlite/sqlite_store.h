@@ -114,6 +114,22 @@ class SqliteStore final : public Store {
   absl::Status UpdateEntryContent(const Entry& entry) override;
   absl::Status UpdateContextValue(const ContextEntry& context) override;
   absl::Status AddTokens(const std::vector<TokenRow>& tokens) override;
+  absl::StatusOr<AuditRecord> AppendAudit(AuditRecord record, const AuditChainer& chain) override;
+  absl::StatusOr<std::vector<AuditRecord>> ListAudit(std::string_view tenant_id, int64_t after_seq,
+                                                     int limit) override;
+  absl::Status PutPrivacyRequest(const PrivacyRequest& request) override;
+  absl::StatusOr<PrivacyRequest> GetPrivacyRequest(std::string_view tenant_id,
+                                                   std::string_view request_id) override;
+  absl::StatusOr<Page<PrivacyRequest>> ListPrivacyRequests(std::string_view tenant_id,
+                                                           const ListOptions& options) override;
+  absl::Status PutLegalHold(const LegalHold& hold) override;
+  absl::StatusOr<LegalHold> GetLegalHold(std::string_view tenant_id,
+                                         std::string_view end_user_id) override;
+  absl::Status DeleteLegalHold(std::string_view tenant_id, std::string_view end_user_id) override;
+  absl::Status SetProcessingRestricted(std::string_view tenant_id, std::string_view end_user_id,
+                                       bool restricted, absl::Time at) override;
+  absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
+                                             std::string_view end_user_id) override;
   void Close() override;
 
  private:
