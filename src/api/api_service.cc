@@ -3,6 +3,7 @@
 #include <chrono>
 #include <typeinfo>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/json.h"
 #include "api/problem.h"
@@ -10,6 +11,37 @@
 #include "common/strings.h"
 
 namespace convault {
+namespace {
+
+// The purpose recorded when the caller names none (X-Convault-Purpose).
+std::string_view DefaultPurpose(RoleSet roles) {
+  if (roles.Has(Role::kPrivacyOfficer)) return "privacy_request";
+  if (roles.Has(Role::kAuditor)) return "audit";
+  if (roles.Has(Role::kAdmin)) return "administration";
+  if (roles.Has(Role::kAgent)) return "customer_service";
+  if (roles.Has(Role::kBot)) return "automation";
+  return "integration";
+}
+
+bool IsPurpose(std::string_view p) {
+  if (p.empty() || p.size() > 64) return false;
+  for (char c : p) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view Outcome(int status) {
+  if (status < 400) return "ok";
+  if (status == 401 || status == 403) return "denied";
+  if (status == 404) return "not_found";
+  if (status < 500) return "refused";
+  return "error";
+}
+
+}  // namespace
 
 HttpResponse JsonResponse(int status, const Json& body) {
   HttpResponse res;
@@ -20,10 +52,11 @@ HttpResponse JsonResponse(int status, const Json& body) {
 }
 
 ApiService::ApiService(const Router& router, const Authenticator& auth, MetricsRegistry& metrics,
-                       IdGenerator& ids)
+                       IdGenerator& ids, privacy::AuditLog* audit)
     : router_(router),
       auth_(auth),
       ids_(ids),
+      audit_(audit),
       requests_(metrics.AddCounter("convault_http_requests_total",
                                    "HTTP requests by route, method and status.",
                                    {"route", "method", "status"})),
@@ -92,6 +125,7 @@ HttpResponse ApiService::Dispatch(const HttpRequest& request, const std::string&
   const Route& route = *match.route;
   *route_label = route.pattern;
   Principal principal;
+  std::string_view purpose;
   if (!route.is_public) {
     auto authenticated = auth_.Authenticate(request.Header("authorization"));
     if (!authenticated.ok()) {
@@ -101,17 +135,42 @@ HttpResponse ApiService::Dispatch(const HttpRequest& request, const std::string&
     }
     principal = std::move(*authenticated);
     *tenant_id = principal.tenant_id;
+    std::string_view named = request.Header("x-convault-purpose").value_or("");
+    if (!named.empty() && !IsPurpose(named)) {
+      Problem p;
+      p.status = 400;
+      p.code = "invalid_purpose";
+      p.detail = "X-Convault-Purpose must be 1 to 64 characters of a-z, 0-9, _, - and .";
+      return RenderProblem(p, request_id);
+    }
+    purpose = named.empty() ? DefaultPurpose(principal.roles) : named;
     if (!principal.roles.HasAny(route.roles)) {
       Problem p;
       p.status = 403;
       p.code = "forbidden";
       p.detail = "the API key's roles do not allow this operation";
+      absl::Status audited = Audit(route, principal, purpose, nullptr, p.status);
+      if (!audited.ok()) return RenderProblem(ProblemFromStatus(audited), request_id);
       return RenderProblem(p, request_id);
     }
   }
-  RequestContext ctx{request, route.is_public ? nullptr : &principal, std::move(match.params),
-                     request_id};
+  RequestContext ctx{
+      request, route.is_public ? nullptr : &principal, std::move(match.params), request_id, "", ""};
   absl::StatusOr<HttpResponse> result = RunHandler(route, ctx);
+  if (!route.is_public) {
+    int status = result.ok() ? result->status : ProblemFromStatus(result.status()).status;
+    absl::Status audited = Audit(route, principal, purpose, &ctx, status);
+    if (!audited.ok()) {
+      // No audit record, no answer: the data must not leave unrecorded.
+      log::Error("http", "audit_failed",
+                 {{"request_id", request_id}, {"error", StdSv(audited.ToString())}});
+      Problem p;
+      p.status = 503;
+      p.code = "audit_unavailable";
+      p.detail = "the audit log could not record this request; try again";
+      return RenderProblem(p, request_id);
+    }
+  }
   if (!result.ok()) {
     Problem problem = ProblemFromStatus(result.status());
     if (problem.status >= 500) {
@@ -125,6 +184,35 @@ HttpResponse ApiService::Dispatch(const HttpRequest& request, const std::string&
     return RenderProblem(problem, request_id);
   }
   return std::move(*result);
+}
+
+absl::Status ApiService::Audit(const Route& route, const Principal& principal,
+                               std::string_view purpose, const RequestContext* ctx, int status) {
+  if (audit_ == nullptr || !route.audited) return absl::OkStatus();
+  std::string action = absl::StrCat(route.method, " ", route.pattern);
+  std::string roles = absl::StrJoin(principal.roles.Names(), ",");
+  std::string_view object_id;
+  if (ctx != nullptr) {
+    auto id = ctx->params.find("id");
+    if (id != ctx->params.end()) object_id = id->second;
+  }
+  // The object type is the resource of the pattern: "/v1/end-users/{id}" -> "end-users".
+  std::string_view pattern = route.pattern;
+  std::string_view object_type = pattern.substr(0, pattern.find("/{"));
+  object_type = object_type.substr(object_type.rfind('/') + 1);
+  privacy::AuditEvent e;
+  e.tenant_id = principal.tenant_id;
+  e.actor = principal.key_id;
+  e.roles = roles;
+  e.action = action;
+  e.object_type = object_type;
+  e.object_id = object_id;
+  e.subject_id = ctx != nullptr ? std::string_view(ctx->audit_subject) : std::string_view();
+  e.purpose = purpose;
+  e.outcome = Outcome(status);
+  e.detail = ctx != nullptr && !ctx->audit_detail.empty() ? std::string_view(ctx->audit_detail)
+                                                          : std::string_view("{}");
+  return audit_->Append(e).status();
 }
 
 void ApiService::Finish(HttpResponse& response, std::string_view request_id,

@@ -8,6 +8,7 @@
 #include "api/router.h"
 #include "common/ids.h"
 #include "common/metrics.h"
+#include "privacy/audit_log.h"
 
 namespace convault {
 
@@ -20,8 +21,9 @@ namespace convault {
 class ApiService final : public HttpHandler {
  public:
   // All references must outlive the service.
+  // `audit` may be null (no audit log, for unit tests of the routing).
   ApiService(const Router& router, const Authenticator& auth, MetricsRegistry& metrics,
-             IdGenerator& ids);
+             IdGenerator& ids, privacy::AuditLog* audit = nullptr);
 
   HttpResponse Handle(const HttpRequest& request) override;
   HttpResponse Reject(int status, std::string_view code, std::string_view detail) override;
@@ -30,12 +32,17 @@ class ApiService final : public HttpHandler {
   HttpResponse Dispatch(const HttpRequest& request, const std::string& request_id,
                         std::string* route_label, std::string* tenant_id);
   absl::StatusOr<HttpResponse> RunHandler(const Route& route, const RequestContext& ctx);
+  // Appends the audit record of an authenticated call; an error means the
+  // answer must not be given.
+  absl::Status Audit(const Route& route, const Principal& principal, std::string_view purpose,
+                     const RequestContext* ctx, int status);
   void Finish(HttpResponse& response, std::string_view request_id, std::string_view method,
               std::string_view route, std::string_view tenant_id, double seconds);
 
   const Router& router_;
   const Authenticator& auth_;
   IdGenerator& ids_;
+  privacy::AuditLog* audit_;
   MetricFamily<CounterCell>& requests_;
   MetricFamily<HistogramCell>& latency_;
   GaugeCell& in_flight_;

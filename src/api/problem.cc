@@ -23,6 +23,7 @@ constexpr CodeStatus kCodes[] = {
     {"payload_too_large", 413}, {"unsupported_media_type", 415},
     {"rate_limited", 429},      {"headers_too_large", 431},
     {"internal", 500},          {"unavailable", 503},
+    {"invalid_purpose", 400},   {"audit_unavailable", 503},
 };
 
 std::string_view CodeForAbsl(absl::StatusCode code) {

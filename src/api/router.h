@@ -25,6 +25,10 @@ struct RequestContext {
   const Principal* principal;
   std::map<std::string, std::string, std::less<>> params;  // from {name} segments
   std::string request_id;
+  // Set by handlers for the audit record (PRIVACY.md section 8): the end user
+  // the request concerned and a JSON detail without personal data.
+  mutable std::string audit_subject;
+  mutable std::string audit_detail;
 
   const std::string& param(std::string_view name) const { return params.find(name)->second; }
 };
@@ -37,6 +41,10 @@ struct Route {
   bool is_public = false;
   RoleSet roles;  // the caller needs at least one of these (ignored when public)
   RouteHandler handler;
+  // Whether each call (allowed or denied) goes to the tenant's audit log.
+  // Every authenticated route is, except high-volume ingest and the audit
+  // log's own reads.
+  bool audited = true;
 };
 
 // Matches method and path against registered patterns. Segments are

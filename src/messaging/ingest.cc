@@ -77,6 +77,8 @@ absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cip
     auto theirs = NormalizePlatformKey(channel.type, *opened, region);
     if (theirs.ok() && *theirs == normalized_key && match.end_user_id.empty()) {
       match.end_user_id = user->id;
+      match.locale = user->locale;
+      match.processing_restricted = user->processing_restricted;
     }
   }
   return match;
@@ -181,9 +183,10 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     end_user_id = u.id;
     w.new_end_user = std::move(u);
   } else if (locale.empty()) {
-    auto user = store_.GetEndUser(tenant, end_user_id);
-    if (user.ok()) locale = user->locale;
+    locale = match->locale;
   }
+  // Restricted processing (PRIVACY.md section 5): stored, but no automatic reply.
+  const bool restricted = match->processing_restricted;
   w.record.end_user_id = end_user_id;
   const std::string& subject = end_user_id;
 
@@ -332,7 +335,8 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   w.entries.push_back(std::move(e));
 
   // 6. The acknowledgment, on the first customer message of a session.
-  if (first_of_session && channel.acknowledgment.enabled && !channel.acknowledgment.text.empty()) {
+  if (first_of_session && !restricted && channel.acknowledgment.enabled &&
+      !channel.acknowledgment.text.empty()) {
     Entry ack;
     ack.id = ids_.NewId("ent");
     ack.tenant_id = tenant;

@@ -61,6 +61,9 @@ class IngestPipeline {
 struct EndUserMatch {
   std::string end_user_id;  // empty: none
   std::vector<std::string> compared;
+  // Of the matched end user:
+  std::string locale;
+  bool processing_restricted = false;
 };
 absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cipher,
                                           const Channel& channel, std::string_view normalized_key,

@@ -86,6 +86,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   app->kek_rotator_ =
       std::make_unique<crypto::KekRotator>(*app->key_provider_, *app->key_store_, clock, ro);
   CV_RETURN_IF_ERROR(app->kek_rotator_->Sync());
+  app->audit_ = std::make_unique<privacy::AuditLog>(*app->store_, *app->key_manager_, clock);
+  app->shred_log_ = std::make_unique<privacy::ShredLog>(
+      (std::filesystem::path(config.data_dir) / "shred.log").string());
+  app->privacy_ = std::make_unique<privacy::PrivacyService>(
+      *app->store_, *app->key_store_, *app->key_manager_, *app->field_cipher_, *app->audit_,
+      *app->shred_log_, clock, ids);
   crypto::KeyManager* km = app->key_manager_.get();
   app->metrics_.AddCallback("convault_key_cache_hits_total", "Data-key cache hits.",
                             MetricsRegistry::Kind::kCounter,
@@ -109,6 +115,11 @@ absl::StatusOr<std::optional<NewTenant>> App::InitializeIfNeeded() {
 }
 
 absl::Status App::Serve() {
+  // Erasures stay erased: finish every one of the shred log (after a crash
+  // midway, or a restore of an older backup) before anything is served.
+  auto replayed = privacy_->ReplayShredLog();
+  if (!replayed.ok()) return replayed.status();
+  if (*replayed > 0) log::Info("privacy", "shred_log_replayed", {{"records", *replayed}});
   auth_ = std::make_unique<Authenticator>(*store_);
   health_ = std::make_unique<HealthHandler>(*store_, *key_store_);
   health_->Register(router_);
@@ -145,7 +156,13 @@ absl::Status App::Serve() {
   end_users_handler_ =
       std::make_unique<EndUsersHandler>(*store_, *channels_, *reader_, *blind_index_);
   end_users_handler_->Register(router_);
-  service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_);
+  privacy_requests_handler_ = std::make_unique<PrivacyRequestsHandler>(*store_, *privacy_);
+  privacy_requests_handler_->Register(router_);
+  legal_holds_handler_ = std::make_unique<LegalHoldsHandler>(*store_, *privacy_);
+  legal_holds_handler_->Register(router_);
+  audit_handler_ = std::make_unique<AuditHandler>(*store_, *audit_);
+  audit_handler_->Register(router_);
+  service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_, audit_.get());
   sweeper_ = std::make_unique<SessionSweeper>(*store_, clock_);
   session_jobs_ = std::make_unique<PeriodicJob>(
       absl::Seconds(config_.messaging.sweep_interval_seconds), [this] {

@@ -7,13 +7,16 @@
 #include "api/api_service.h"
 #include "api/auth.h"
 #include "api/handlers/api_keys_handler.h"
+#include "api/handlers/audit_handler.h"
 #include "api/handlers/channels_handler.h"
 #include "api/handlers/end_users_handler.h"
 #include "api/handlers/health_handler.h"
 #include "api/handlers/inbound_handler.h"
 #include "api/handlers/jobs_handler.h"
 #include "api/handlers/keys_handler.h"
+#include "api/handlers/legal_holds_handler.h"
 #include "api/handlers/metrics_handler.h"
+#include "api/handlers/privacy_requests_handler.h"
 #include "api/handlers/sensitive_data_rules_handler.h"
 #include "api/handlers/sessions_handler.h"
 #include "api/handlers/settings_handler.h"
@@ -34,6 +37,9 @@
 #include "messaging/reapply.h"
 #include "messaging/reply_service.h"
 #include "messaging/transcripts.h"
+#include "privacy/audit_log.h"
+#include "privacy/privacy_service.h"
+#include "privacy/shred_log.h"
 #include "server/data_dir.h"
 #include "server/key_jobs.h"
 #include "server/periodic_job.h"
@@ -68,6 +74,8 @@ class App {
   KeyStore& key_store() { return *key_store_; }
   crypto::KeyProvider& key_provider() { return *key_provider_; }
   crypto::KeyManager& keys() { return *key_manager_; }
+  privacy::AuditLog& audit() { return *audit_; }
+  privacy::PrivacyService& privacy() { return *privacy_; }
   crypto::FieldCipher& field_cipher() { return *field_cipher_; }
   // Null before Serve().
   SessionSweeper* sweeper() { return sweeper_.get(); }
@@ -114,6 +122,12 @@ class App {
   std::unique_ptr<IngestPipeline> ingest_;
   std::unique_ptr<InboundHandler> inbound_handler_;
   std::unique_ptr<ConversationReader> reader_;
+  std::unique_ptr<privacy::AuditLog> audit_;
+  std::unique_ptr<privacy::ShredLog> shred_log_;
+  std::unique_ptr<privacy::PrivacyService> privacy_;
+  std::unique_ptr<PrivacyRequestsHandler> privacy_requests_handler_;
+  std::unique_ptr<LegalHoldsHandler> legal_holds_handler_;
+  std::unique_ptr<AuditHandler> audit_handler_;
   std::unique_ptr<ReplyService> replies_;
   std::unique_ptr<TranscriptService> transcripts_;
   std::unique_ptr<ReapplyService> reapply_;

@@ -2,6 +2,7 @@
 
 #include "api/api_service.h"
 #include "api/json.h"
+#include "api/subject_access.h"
 #include "common/status.h"
 #include "common/time_format.h"
 #include "messaging/ingest.h"
@@ -43,6 +44,7 @@ absl::StatusOr<HttpResponse> EndUsersHandler::Get(const RequestContext& ctx) {
   auto user = reader_.EndUser(ctx.principal->tenant_id, id);
   if (absl::IsNotFound(user.status())) return absl::NotFoundError("no such end user");
   if (!user.ok()) return user.status();
+  CV_RETURN_IF_ERROR(CheckSubjectAccess(ctx, user->end_user));
   return JsonResponse(200, EndUserJson(*user));
 }
 
@@ -67,7 +69,10 @@ absl::StatusOr<HttpResponse> EndUsersHandler::Find(const RequestContext& ctx) {
         blind_.Token(ctx.principal->tenant_id, IngestPipeline::kPlatformKeyIndex, *normalized);
     if (!token.ok()) return token.status();
     auto user = reader_.FindEndUser(*channel, *key, *region, *token);
-    if (user.ok()) items.push_back(EndUserJson(*user));
+    if (user.ok()) {
+      CV_RETURN_IF_ERROR(CheckSubjectAccess(ctx, user->end_user));
+      items.push_back(EndUserJson(*user));
+    }
     if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
   }
   return JsonResponse(200, {{"items", std::move(items)}});

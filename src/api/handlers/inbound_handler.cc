@@ -10,8 +10,9 @@
 namespace convault {
 
 void InboundHandler::Register(Router& router) {
+  // Not audited: the integration writes what the customer sent; reads of it are.
   router.Add({"POST", "/v1/channels/{id}/inbound", false, RoleSet{Role::kIntegration},
-              [this](const RequestContext& c) { return Post(c); }});
+              [this](const RequestContext& c) { return Post(c); }, false});
 }
 
 absl::StatusOr<HttpResponse> InboundHandler::Post(const RequestContext& ctx) {

@@ -6,6 +6,7 @@
 #include "api/json.h"
 #include "api/message_fields.h"
 #include "api/pagination.h"
+#include "api/subject_access.h"
 #include "common/log.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -75,6 +76,10 @@ absl::StatusOr<Session> SessionsHandler::Load(const RequestContext& ctx) {
   if (!IsWellFormedId(id, "ses")) return NotFound();
   auto session = store_.GetSession(ctx.principal->tenant_id, id);
   if (absl::IsNotFound(session.status())) return NotFound();
+  if (!session.ok()) return session.status();
+  absl::Status access = CheckSubjectAccess(store_, ctx, session->end_user_id);
+  if (absl::IsNotFound(access)) return NotFound();
+  if (!access.ok()) return access;
   return session;
 }
 
@@ -161,8 +166,9 @@ absl::StatusOr<HttpResponse> SessionsHandler::Context(const RequestContext& ctx)
 }
 
 absl::StatusOr<HttpResponse> SessionsHandler::Post(const RequestContext& ctx) {
-  const std::string& id = ctx.param("id");
-  if (!IsWellFormedId(id, "ses")) return NotFound();
+  auto session = Load(ctx);
+  if (!session.ok()) return session.status();
+  const std::string& id = session->id;
   JsonLimits limits;
   limits.max_depth = options_.max_payload_depth + 1;
   auto body = ParseJsonObject(ctx.request, limits);

@@ -1,0 +1,288 @@
+// Privacy requests (erase, restrict, lift), legal holds and the audit log,
+// through a real server on a SQLite store (PRIVACY.md sections 3, 5 and 8).
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gtest/gtest.h"
+#include "support/problem_matchers.h"
+#include "support/test_server.h"
+
+namespace convault {
+namespace {
+
+using testing::ExpectProblem;
+using testing::Response;
+using testing::TestServer;
+
+constexpr char kName[] = "Canary Quillon Erasee";
+constexpr char kText[] = "my mail is quillon.canary@example.org";
+constexpr char kControlName[] = "Control Person Kept";
+
+struct Fixture {
+  TestServer server;
+  std::string channel;
+  std::string integration;
+  std::string officer;
+  std::string agent;
+  std::string auditor;
+
+  Fixture() {
+    auto& c = server.client();
+    Response ch =
+        c.PostJson("/v1/channels", server.admin_key(),
+                   {{"type", "byoc"},
+                    {"name", "site"},
+                    {"acknowledgment", {{"enabled", true}, {"text", "This chat is recorded."}}}});
+    EXPECT_EQ(ch.status, 201) << ch.body;
+    channel = ch.Json()["id"];
+    integration = server.CreateKey(server.admin_key(), {"integration"}).second;
+    officer = server.CreateKey(server.admin_key(), {"privacy_officer"}).second;
+    agent = server.CreateKey(server.admin_key(), {"agent"}).second;
+    auditor = server.CreateKey(server.admin_key(), {"auditor"}).second;
+  }
+
+  // Posts a first message; returns {end_user_id, session_id}.
+  std::pair<std::string, std::string> Customer(const std::string& key, const std::string& name,
+                                               const std::string& id) {
+    nlohmann::json m = {{"message_id", id},
+                        {"from", {{"platform_key", key}, {"name", name}}},
+                        {"text", kText},
+                        {"context", {{"contact", "quillon.canary@example.org"}}}};
+    Response r = server.client().PostJson("/v1/channels/" + channel + "/inbound", integration, m);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return {r.Json()["end_user_id"], r.Json()["session_id"]};
+  }
+
+  Response Request(const std::string& type, const std::string& end_user,
+                   const std::string& bearer = "") {
+    return server.client().PostJson(
+        "/v1/privacy/requests", bearer.empty() ? officer : bearer,
+        {{"type", type}, {"end_user_id", end_user}, {"reason", "asked"}});
+  }
+};
+
+TEST(PrivacyApi, EraseDestroysTheKeyDeletesEveryRowAndSignsACertificate) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto [erasee, session] = f.Customer("visitor-erase-1", kName, "m-1");
+  auto [control, control_session] = f.Customer("visitor-keep-2", kControlName, "m-2");
+  ASSERT_EQ(c.PostJson("/v1/sessions/" + session + "/entries", f.agent, {{"text", "hello"}}).status,
+            201);
+
+  Response r = f.Request("erase", erasee);
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto j = r.Json();
+  EXPECT_EQ(j["status"], "completed");
+  EXPECT_EQ(j["reason"], "asked");
+  EXPECT_TRUE(j["completed_at"].is_string());
+  auto cert = j["result"]["certificate"];
+  EXPECT_EQ(cert["request_id"], j["id"]);
+  EXPECT_EQ(cert["counts"]["end_users"], 1);
+  EXPECT_EQ(cert["counts"]["sessions"], 1);
+  EXPECT_EQ(cert["counts"]["entries"], 3);  // message, acknowledgment, reply
+  EXPECT_EQ(cert["counts"]["context_entries"], 1);
+  EXPECT_EQ(cert["counts"]["consent_records"], 1);
+  EXPECT_GE(cert["counts"]["index_entries"], 2);
+  EXPECT_EQ(cert["key_destroyed"]["versions"], 1);
+  EXPECT_EQ(cert["subject_hash"].get<std::string>().size(), 32u);
+  EXPECT_EQ(cert.dump().find(erasee), std::string::npos);  // only the keyed hash
+
+  // The certificate verifies; any change to it does not.
+  auto& privacy = f.server.app().privacy();
+  EXPECT_TRUE(*privacy.VerifyCertificate(cert.dump()));
+  auto forged = cert;
+  forged["counts"]["entries"] = 0;
+  EXPECT_FALSE(*privacy.VerifyCertificate(forged.dump()));
+
+  // Gone for everyone, through every read; the control subject is intact.
+  ExpectProblem(c.Get("/v1/end-users/" + erasee, f.officer), 404, "not_found");
+  ExpectProblem(c.Get("/v1/sessions/" + session, f.server.admin_key()), 404, "not_found");
+  ExpectProblem(c.Get("/v1/sessions/" + session + "/transcript", f.agent), 404, "not_found");
+  EXPECT_TRUE(f.server.app()
+                  .key_store()
+                  .ListVersions({f.server.tenant_id(), WrappedKeyKind::kSubjectDek, erasee})
+                  ->empty());
+  Response kept = c.Get("/v1/end-users/" + control, f.agent);
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(kept.Json()["name"], kControlName);
+  EXPECT_EQ(c.Get("/v1/sessions/" + control_session + "/entries", f.agent).Json()["items"].size(),
+            2u);
+  // The same person writing again is a new end user with a new key.
+  auto [again, again_session] = f.Customer("visitor-erase-1", kName, "m-3");
+  EXPECT_NE(again, erasee);
+  // The shred log names the request and the subject id only.
+  std::ifstream shred(f.server.data_dir() + "/shred.log");
+  std::stringstream text;
+  text << shred.rdbuf();
+  EXPECT_NE(text.str().find(erasee), std::string::npos);
+  EXPECT_EQ(text.str().find(kName), std::string::npos);
+  // Erasing again: the end user is gone.
+  ExpectProblem(f.Request("erase", erasee), 404, "not_found");
+}
+
+TEST(PrivacyApi, LegalHoldRejectsErasureUntilLifted) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto [user, session] = f.Customer("visitor-hold-1", kName, "m-1");
+  Response put =
+      c.Send("PUT", "/v1/end-users/" + user + "/legal-hold", f.officer,
+             R"({"reason":"litigation 2026-17"})", {{"Content-Type", "application/json"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.Json()["reason"], "litigation 2026-17");
+  EXPECT_TRUE(c.Get("/v1/end-users/" + user, f.officer).Json()["legal_hold"].get<bool>());
+
+  Response r = f.Request("erase", user);
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.Json()["status"], "rejected");
+  EXPECT_EQ(r.Json()["result"]["rejected"], "legal_hold");
+  EXPECT_EQ(r.Json()["result"]["legal_hold"]["reason"], "litigation 2026-17");
+  EXPECT_EQ(c.Get("/v1/sessions/" + session + "/entries", f.agent).status, 200);  // nothing deleted
+
+  ASSERT_EQ(c.Send("DELETE", "/v1/end-users/" + user + "/legal-hold", f.officer).status, 204);
+  ExpectProblem(c.Send("DELETE", "/v1/end-users/" + user + "/legal-hold", f.officer), 404,
+                "not_found");
+  ExpectProblem(c.Get("/v1/end-users/" + user + "/legal-hold", f.officer), 404, "not_found");
+  EXPECT_EQ(f.Request("erase", user).Json()["status"], "completed");
+
+  // The requests list, newest first.
+  auto list = c.Get("/v1/privacy/requests", f.officer).Json()["items"];
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["status"], "completed");
+  EXPECT_EQ(list[1]["status"], "rejected");
+  Response one = c.Get("/v1/privacy/requests/" + list[1]["id"].get<std::string>(), f.officer);
+  EXPECT_EQ(one.Json()["type"], "erase");
+}
+
+TEST(PrivacyApi, RestrictionStopsAgentsAndAcknowledgmentsUntilLifted) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto [user, session] = f.Customer("visitor-restrict-1", kName, "m-1");
+  ASSERT_EQ(f.Request("restrict", user).Json()["status"], "completed");
+  EXPECT_TRUE(
+      c.Get("/v1/end-users/" + user, f.officer).Json()["processing_restricted"].get<bool>());
+  for (const std::string& path :
+       {"/v1/sessions/" + session, "/v1/sessions/" + session + "/entries",
+        "/v1/sessions/" + session + "/context", "/v1/sessions/" + session + "/transcript",
+        "/v1/end-users/" + user}) {
+    ExpectProblem(c.Get(path, f.agent), 403, "processing_restricted");
+  }
+  ExpectProblem(c.PostJson("/v1/sessions/" + session + "/entries", f.agent, {{"text", "hi"}}), 403,
+                "processing_restricted");
+  EXPECT_EQ(c.Get("/v1/sessions/" + session + "/entries", f.officer).status, 200);
+  EXPECT_EQ(c.Get("/v1/sessions/" + session, f.server.admin_key()).status, 200);
+  // Still stored, but a new session gets no acknowledgment.
+  ASSERT_EQ(c.Send("POST", "/v1/sessions/" + session + "/end", f.server.admin_key()).status, 200);
+  nlohmann::json m = {{"message_id", "m-2"},
+                      {"from", {{"platform_key", "visitor-restrict-1"}}},
+                      {"text", "still there?"}};
+  Response in = c.PostJson("/v1/channels/" + f.channel + "/inbound", f.integration, m);
+  ASSERT_EQ(in.status, 200) << in.body;
+  EXPECT_EQ(in.Json()["end_user_id"], user);
+  EXPECT_TRUE(in.Json()["acknowledgment_entry_id"].is_null());
+
+  ASSERT_EQ(f.Request("lift_restriction", user).Json()["status"], "completed");
+  EXPECT_EQ(c.Get("/v1/sessions/" + session + "/entries", f.agent).status, 200);
+}
+
+TEST(PrivacyApi, OnlyPrivacyOfficersActAndBadRequestsAreRefused) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto [user, session] = f.Customer("visitor-roles-1", kName, "m-1");
+  for (const std::string& key : {f.agent, f.auditor, f.integration, f.server.admin_key()}) {
+    ExpectProblem(f.Request("erase", user, key), 403, "forbidden");
+    ExpectProblem(c.Get("/v1/privacy/requests", key), 403, "forbidden");
+    ExpectProblem(c.Send("PUT", "/v1/end-users/" + user + "/legal-hold", key, R"({"reason":"x"})",
+                         {{"Content-Type", "application/json"}}),
+                  403, "forbidden");
+  }
+  ExpectProblem(f.Request("shred", user), 400, "invalid_request");
+  ExpectProblem(f.Request("erase", "eu_doesnotexist"), 404, "not_found");
+  ExpectProblem(f.Request("erase", "../../etc"), 404, "not_found");
+  ExpectProblem(c.PostJson("/v1/privacy/requests", f.officer, {{"type", "erase"}}), 400,
+                "invalid_request");
+  ExpectProblem(
+      c.PostJson("/v1/privacy/requests", f.officer, {{"type", "erase"}, {"end_user_id", 7}}), 400,
+      "invalid_request");
+  ExpectProblem(c.Get("/v1/privacy/requests/prq_nope", f.officer), 404, "not_found");
+  // Another tenant's officer sees nothing of this tenant.
+  auto [tenant_b, admin_b] = f.server.CreateTenant("beta");
+  std::string officer_b = f.server.CreateKey(admin_b, {"privacy_officer"}).second;
+  ExpectProblem(f.Request("erase", user, officer_b), 404, "not_found");
+  EXPECT_EQ(c.Get("/v1/end-users/" + user, f.agent).status, 200);
+  ExpectProblem(
+      c.Send("GET", "/v1/end-users/" + user, f.agent, "", {{"X-Convault-Purpose", "BAD!"}}), 400,
+      "invalid_purpose");
+}
+
+TEST(PrivacyApi, AuditLogRecordsReadsAndChangesAndDetectsTampering) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto [user, session] = f.Customer("visitor-audit-1", kName, "m-1");
+  ASSERT_EQ(c.Send("GET", "/v1/sessions/" + session + "/entries", f.agent, "",
+                   {{"X-Convault-Purpose", "ticket-4411"}})
+                .status,
+            200);
+  ExpectProblem(c.Get("/v1/privacy/requests", f.agent), 403, "forbidden");
+  ASSERT_EQ(f.Request("erase", user).status, 202);
+  ExpectProblem(c.Get("/v1/audit", f.agent), 403, "forbidden");
+
+  Response r = c.Get("/v1/audit?limit=1000", f.auditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto items = r.Json()["items"];
+  EXPECT_EQ(r.body.find(kName), std::string::npos);
+  EXPECT_EQ(r.body.find("quillon"), std::string::npos);
+  EXPECT_EQ(r.body.find("visitor-audit-1"), std::string::npos);
+  EXPECT_EQ(r.body.find(user), std::string::npos);  // subjects appear as keyed hashes only
+  std::string subject_hash;
+  bool read_seen = false, denied_seen = false, erase_seen = false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto& x = items[i];
+    EXPECT_EQ(x["seq"], static_cast<int64_t>(i + 1));
+    if (x["action"] == "GET /v1/sessions/{id}/entries") {
+      read_seen = true;
+      EXPECT_EQ(x["purpose"], "ticket-4411");
+      EXPECT_EQ(x["outcome"], "ok");
+      EXPECT_EQ(x["object_id"], session);
+      subject_hash = x["subject_hash"];
+    }
+    if (x["action"] == "GET /v1/privacy/requests" && x["outcome"] == "denied") denied_seen = true;
+    if (x["action"] == "privacy.erase.completed") {
+      erase_seen = true;
+      EXPECT_EQ(x["subject_hash"], subject_hash);
+      EXPECT_EQ(x["detail"]["counts"]["end_users"], 1);
+    }
+  }
+  EXPECT_TRUE(read_seen);
+  EXPECT_TRUE(denied_seen);
+  EXPECT_TRUE(erase_seen);
+  auto v = c.Get("/v1/audit/verify", f.auditor).Json();
+  EXPECT_TRUE(v["valid"].get<bool>());
+  EXPECT_EQ(v["records"], items.size());
+  EXPECT_EQ(v["head"], items.back()["hash"]);
+
+  // Tampering in the database: an edited outcome, then a deleted record.
+  auto tamper = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((f.server.data_dir() + "/data.db").c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  };
+  tamper("UPDATE audit_log SET outcome = outcome || 'x' WHERE seq = 3");
+  v = c.Get("/v1/audit/verify", f.auditor).Json();
+  EXPECT_FALSE(v["valid"].get<bool>());
+  EXPECT_EQ(v["first_bad_seq"], 3);
+  EXPECT_EQ(v["problem"], "the record was changed");
+  tamper("UPDATE audit_log SET outcome = substr(outcome, 1, length(outcome) - 1) WHERE seq = 3");
+  EXPECT_TRUE(c.Get("/v1/audit/verify", f.auditor).Json()["valid"].get<bool>());
+  tamper("DELETE FROM audit_log WHERE seq = 2");
+  v = c.Get("/v1/audit/verify", f.auditor).Json();
+  EXPECT_FALSE(v["valid"].get<bool>());
+  EXPECT_EQ(v["first_bad_seq"], 2);
+}
+
+}  // namespace
+}  // namespace convault
