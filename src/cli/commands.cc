@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -209,6 +210,94 @@ int KeysRotate(const ConfigSources& sources) {
                "(keys.destroy_grace_seconds), by the server or the next `convault keys rotate`.\n";
   PrintKeyStatus(**app);
   return 0;
+}
+
+int AuditVerify(const ConfigSources& sources, const std::string& tenant_name) {
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail("audit verify", app.status());
+    return 1;
+  }
+  auto tenants = (*app)->store().ListTenants();
+  if (!tenants.ok()) {
+    Fail("audit verify", tenants.status());
+    return 1;
+  }
+  bool all_valid = true;
+  bool found = false;
+  for (const Tenant& t : *tenants) {
+    if (!tenant_name.empty() && t.name != tenant_name) continue;
+    found = true;
+    auto v = (*app)->audit().Verify(t.id);
+    if (!v.ok()) {
+      Fail("audit verify", v.status());
+      return 1;
+    }
+    if (v->valid) {
+      std::cout << t.name << ": valid, " << v->records << " records, head " << v->head << "\n";
+    } else {
+      all_valid = false;
+      std::cout << t.name << ": INVALID at seq " << v->first_bad << " (" << v->problem << "), "
+                << v->records << " records verified before it\n";
+    }
+  }
+  if (!found) {
+    std::cerr << "convault audit verify: no tenant named " << tenant_name << "\n";
+    return 1;
+  }
+  return all_valid ? 0 : 1;
+}
+
+int AuditVerifyCertificate(const ConfigSources& sources, const std::string& file) {
+  std::ifstream in(file);
+  if (!in) {
+    std::cerr << "convault audit verify-certificate: cannot read " << file << "\n";
+    return 2;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail("audit verify-certificate", app.status());
+    return 2;
+  }
+  auto valid = (*app)->privacy().VerifyCertificate(text.str());
+  if (!valid.ok()) {
+    Fail("audit verify-certificate", valid.status());
+    return 1;
+  }
+  std::cout << (*valid ? "valid: the signature holds\n" : "INVALID: the signature does not hold\n");
+  return *valid ? 0 : 1;
+}
+
+int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
+                          const std::string& tenant_name, const std::string& end_user_id,
+                          const std::string& reason) {
+  std::string command = "privacy " + type;
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail(command, app.status());
+    return 1;
+  }
+  auto tenant = (*app)->store().FindTenantByName(tenant_name);
+  if (!tenant.ok()) {
+    std::cerr << "convault " << command << ": no tenant named " << tenant_name << "\n";
+    return 1;
+  }
+  privacy::Requester who{"cli", "operator", "privacy_request"};
+  auto request = (*app)->privacy().Submit(tenant->id, type, end_user_id, reason, who);
+  if (!request.ok()) {
+    Fail(command, request.status());
+    return 1;
+  }
+  nlohmann::json out = {{"id", request->id},
+                        {"type", request->type},
+                        {"status", request->status},
+                        {"end_user_id", request->end_user_id}};
+  auto result = nlohmann::json::parse(request->result, nullptr, false);
+  out["result"] = result.is_discarded() ? nlohmann::json::object() : result;
+  std::cout << out.dump(2) << "\n";
+  return request->status == "completed" ? 0 : 1;
 }
 
 int Redact(const RedactFlags& flags) {

@@ -14,6 +14,16 @@ int TenantCreate(const ConfigSources& sources, const std::string& name);
 int TenantList(const ConfigSources& sources);
 int KeysStatus(const ConfigSources& sources);
 int KeysRotate(const ConfigSources& sources);
+// Checks the audit chain of one tenant (by name; all tenants when empty).
+// Exit 0 when every chain verifies, 1 otherwise.
+int AuditVerify(const ConfigSources& sources, const std::string& tenant_name);
+// Checks an erasure certificate file: exit 0 when its signature holds.
+int AuditVerifyCertificate(const ConfigSources& sources, const std::string& file);
+// A privacy request from the command line (actor "cli"): erase, restrict or
+// lift_restriction of an end user of the tenant (by name, default "default").
+int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
+                          const std::string& tenant_name, const std::string& end_user_id,
+                          const std::string& reason);
 
 struct RedactFlags {
   std::string rules_file;  // JSON array of rules (redact/rules_json.h)

@@ -75,6 +75,43 @@ int main(int argc, char** argv) {
       keys->add_subcommand("rotate", "add a KEK version and rewrap every data key under it");
   keys_rotate_flags.AddTo(keys_rotate);
 
+  auto* audit = app.add_subcommand("audit", "the audit log and erasure certificates");
+  audit->require_subcommand(1);
+  CommonFlags audit_verify_flags;
+  std::string audit_tenant;
+  auto* audit_verify =
+      audit->add_subcommand("verify", "check the hash chain of the audit log (exit 1 if broken)");
+  audit_verify_flags.AddTo(audit_verify);
+  audit_verify->add_option("--tenant", audit_tenant, "tenant name (default: every tenant)");
+  CommonFlags certificate_flags;
+  std::string certificate_file;
+  auto* verify_certificate = audit->add_subcommand(
+      "verify-certificate", "check an erasure certificate's signature (exit 0 when it holds)");
+  certificate_flags.AddTo(verify_certificate);
+  verify_certificate->add_option("FILE", certificate_file, "the certificate JSON")->required();
+
+  auto* privacy = app.add_subcommand("privacy", "data-subject requests");
+  privacy->require_subcommand(1);
+  struct PrivacyCommand {
+    CommonFlags flags;
+    std::string tenant = "default";
+    std::string end_user;
+    std::string reason;
+    CLI::App* cmd = nullptr;
+  };
+  std::map<std::string, PrivacyCommand> privacy_commands;
+  for (const auto& [name, help] : std::map<std::string, std::string>{
+           {"erase", "erase an end user (destroys their key; prints the certificate)"},
+           {"restrict", "restrict processing of an end user's data"},
+           {"lift_restriction", "lift a restriction"}}) {
+    PrivacyCommand& p = privacy_commands[name];
+    p.cmd = privacy->add_subcommand(name, help);
+    p.flags.AddTo(p.cmd);
+    p.cmd->add_option("END_USER_ID", p.end_user, "the end user (eu_...)")->required();
+    p.cmd->add_option("--tenant", p.tenant, "tenant name (default: default)");
+    p.cmd->add_option("--reason", p.reason, "why (kept sealed with the request)");
+  }
+
   convault::cli::RedactFlags redact_flags;
   auto* redact = app.add_subcommand(
       "redact", "mask sensitive data: stdin to stdout, one line out per line in");
@@ -101,5 +138,17 @@ int main(int argc, char** argv) {
   if (keys_status->parsed()) return convault::cli::KeysStatus(keys_status_flags.Sources());
   if (redact->parsed()) return convault::cli::Redact(redact_flags);
   if (keys_rotate->parsed()) return convault::cli::KeysRotate(keys_rotate_flags.Sources());
+  if (audit_verify->parsed()) {
+    return convault::cli::AuditVerify(audit_verify_flags.Sources(), audit_tenant);
+  }
+  if (verify_certificate->parsed()) {
+    return convault::cli::AuditVerifyCertificate(certificate_flags.Sources(), certificate_file);
+  }
+  for (auto& [name, p] : privacy_commands) {
+    if (p.cmd->parsed()) {
+      return convault::cli::PrivacyRequestCommand(p.flags.Sources(), name, p.tenant, p.end_user,
+                                                  p.reason);
+    }
+  }
   return 2;
 }

@@ -178,6 +178,53 @@ TEST(Cli, KeysRotateBesideARunningServer) {
   EXPECT_EQ(serve.Wait(), 0);
 }
 
+TEST(Cli, PrivacyEraseCertificateAndAuditVerifyBesideARunningServer) {
+  TempDir dir;
+  std::string data = dir.File("data");
+  ChildProcess serve({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"},
+                     dir.File("serve.log"));
+  std::string line = serve.WaitForLine("listening on");
+  ASSERT_FALSE(line.empty());
+  std::string admin = KeyFrom(serve.lines());
+  HttpClient client(PortFrom(line));
+  auto channel = client.PostJson("/v1/channels", admin, {{"type", "byoc"}, {"name", "site"}});
+  ASSERT_EQ(channel.status, 201) << channel.body;
+  auto integration =
+      client.PostJson("/v1/api-keys", admin, {{"name", "i"}, {"roles", {"integration"}}});
+  auto in = client.PostJson(
+      "/v1/channels/" + channel.Json()["id"].get<std::string>() + "/inbound",
+      integration.Json()["key"],
+      {{"message_id", "m-1"}, {"from", {{"platform_key", "cli-erasee"}}}, {"text", "hello"}});
+  ASSERT_EQ(in.status, 200) << in.body;
+  std::string user = in.Json()["end_user_id"];
+
+  auto erased = RunCommand({kBin, "privacy", "erase", user, "--data", data, "--reason", "asked"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.err << erased.out;
+  auto out = nlohmann::json::parse(erased.out);
+  EXPECT_EQ(out["status"], "completed");
+  EXPECT_EQ(out["result"]["certificate"]["counts"]["end_users"], 1);
+  std::string cert = dir.File("certificate.json");
+  std::ofstream(cert) << out["result"]["certificate"].dump();
+  auto verified = RunCommand({kBin, "audit", "verify-certificate", cert, "--data", data});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err << verified.out;
+  auto forged_cert = out["result"]["certificate"];
+  forged_cert["counts"]["entries"] = 99;
+  std::ofstream(cert, std::ios::trunc) << forged_cert.dump();
+  auto forged = RunCommand({kBin, "audit", "verify-certificate", cert, "--data", data});
+  EXPECT_NE(forged.exit_code, 0);
+  EXPECT_THAT(forged.out, HasSubstr("INVALID"));
+  // The running server no longer has the end user.
+  EXPECT_EQ(client.Get("/v1/end-users/" + user, admin).status, 404);
+  auto again = RunCommand({kBin, "privacy", "erase", user, "--data", data});
+  EXPECT_NE(again.exit_code, 0);
+
+  auto chain = RunCommand({kBin, "audit", "verify", "--data", data});
+  EXPECT_EQ(chain.exit_code, 0) << chain.err << chain.out;
+  EXPECT_THAT(chain.out, HasSubstr("default: valid"));
+  serve.Signal(SIGTERM);
+  EXPECT_EQ(serve.Wait(), 0);
+}
+
 CommandResult RunWithInput(const std::vector<std::string>& argv, const std::string& input,
                            const TempDir& dir) {
   std::string in = dir.File("stdin.txt");
