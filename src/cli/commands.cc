@@ -270,6 +270,47 @@ int AuditVerifyCertificate(const ConfigSources& sources, const std::string& file
   return *valid ? 0 : 1;
 }
 
+int PrivacySearch(const ConfigSources& sources, const std::string& tenant_name,
+                  const std::string& q) {
+  auto app = OpenApp(sources);
+  if (!app.ok()) {
+    Fail("privacy search", app.status());
+    return 1;
+  }
+  auto tenant = (*app)->store().FindTenantByName(tenant_name);
+  if (!tenant.ok()) {
+    std::cerr << "convault privacy search: no tenant named " << tenant_name << "\n";
+    return 1;
+  }
+  auto hits = (*app)->search().Search(tenant->id, q);
+  if (!hits.ok()) {
+    Fail("privacy search", hits.status());
+    return 1;
+  }
+  privacy::AuditEvent e;
+  e.tenant_id = tenant->id;
+  e.actor = "cli";
+  e.roles = "operator";
+  e.action = "privacy.search";
+  e.object_type = "search";
+  e.purpose = "privacy_request";
+  e.outcome = "ok";
+  std::string detail = nlohmann::json({{"hits", hits->size()}}).dump();
+  e.detail = detail;
+  auto audited = (*app)->audit().Append(e);
+  if (!audited.ok()) {
+    Fail("privacy search", audited.status());
+    return 1;
+  }
+  for (const privacy::SearchHit& h : *hits) {
+    nlohmann::json j = {
+        {"object", h.object}, {"id", h.id}, {"field", h.field}, {"end_user_id", h.end_user_id}};
+    if (!h.session_id.empty()) j["session_id"] = h.session_id;
+    std::cout << j.dump() << "\n";
+  }
+  return 0;
+}
+
 int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
                           const std::string& tenant_name, const std::string& end_user_id,
                           const std::string& reason) {

@@ -21,6 +21,9 @@ int AuditVerify(const ConfigSources& sources, const std::string& tenant_name);
 int AuditVerifyCertificate(const ConfigSources& sources, const std::string& file);
 // A privacy request from the command line (actor "cli"): erase, restrict or
 // lift_restriction of an end user of the tenant (by name, default "default").
+// Prints the search hits for Q as JSON lines.
+int PrivacySearch(const ConfigSources& sources, const std::string& tenant_name,
+                  const std::string& q);
 int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
                           const std::string& tenant_name, const std::string& end_user_id,
                           const std::string& reason);

@@ -112,6 +112,15 @@ int main(int argc, char** argv) {
     p.cmd->add_option("--reason", p.reason, "why (kept sealed with the request)");
   }
 
+  CommonFlags search_flags;
+  std::string search_tenant = "default";
+  std::string search_q;
+  auto* privacy_search = privacy->add_subcommand(
+      "search", "every object holding a phone number, email, name or platform id (JSON lines)");
+  search_flags.AddTo(privacy_search);
+  privacy_search->add_option("Q", search_q, "what to look for")->required();
+  privacy_search->add_option("--tenant", search_tenant, "tenant name (default: default)");
+
   convault::cli::RedactFlags redact_flags;
   auto* redact = app.add_subcommand(
       "redact", "mask sensitive data: stdin to stdout, one line out per line in");
@@ -143,6 +152,9 @@ int main(int argc, char** argv) {
   }
   if (verify_certificate->parsed()) {
     return convault::cli::AuditVerifyCertificate(certificate_flags.Sources(), certificate_file);
+  }
+  if (privacy_search->parsed()) {
+    return convault::cli::PrivacySearch(search_flags.Sources(), search_tenant, search_q);
   }
   for (auto& [name, p] : privacy_commands) {
     if (p.cmd->parsed()) {

@@ -216,6 +216,16 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
                                message.name->Reveal());
       if (!name.ok()) return name.status();
       p.display_name_sealed = std::move(*name);
+      auto normalized = crypto::NormalizeName(message.name->Reveal());
+      if (normalized.ok() && !normalized->empty()) {
+        auto t = blind_.Token(tenant, kNameIndex, *normalized);
+        if (!t.ok()) return t.status();
+        BlindIndexEntry entry{tenant, kNameIndex, *t, "participant", p.id, "display_name", subject};
+        auto value = cipher_.Seal(IndexValueField(entry), *normalized);
+        if (!value.ok()) return value.status();
+        entry.value_sealed = std::move(*value);
+        w.index_entries.push_back(std::move(entry));
+      }
     }
     w.participants.push_back(std::move(p));
     w.session_status = SessionStatus::kWaiting;
@@ -283,7 +293,12 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
       const char* index = email ? kEmailIndex : kPhoneIndex;
       auto t = blind_.Token(tenant, index, *normalized);
       if (!t.ok()) return t.status();
-      w.index_entries.push_back({tenant, index, *t, object_type, object_id, field, subject});
+      BlindIndexEntry entry{tenant, index, *t, object_type, object_id, field, subject};
+      // The text may be stored masked: keep the value itself, sealed, for search to compare.
+      auto sealed = cipher_.Seal(IndexValueField(entry), *normalized);
+      if (!sealed.ok()) return sealed.status();
+      entry.value_sealed = std::move(*sealed);
+      w.index_entries.push_back(std::move(entry));
     }
     return absl::OkStatus();
   };

@@ -69,6 +69,12 @@ absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cip
                                           const Channel& channel, std::string_view normalized_key,
                                           uint64_t token, std::string_view region);
 
+// Where the normalized value of a blind-index entry is sealed (under the
+// subject's DEK): the index name stands in for the object type.
+inline crypto::FieldContext IndexValueField(const BlindIndexEntry& e) {
+  return {e.tenant_id, e.index_name, e.object_id, e.field, e.subject_id};
+}
+
 // The platform key as the index reads it: E.164 on phone-number channels
 // (sms, whatsapp), else trimmed and lower-cased.
 absl::StatusOr<std::string> NormalizePlatformKey(ChannelType type, std::string_view key,

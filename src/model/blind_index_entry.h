@@ -14,6 +14,10 @@ struct BlindIndexEntry {
   std::string object_id;
   std::string field;
   std::string subject_id;  // the end user, for erasure; may be empty
+  // The normalized value, sealed under the subject's DEK (identifiers found in
+  // texts, whose stored text may be masked); empty where the field itself can
+  // be opened and compared (end user platform key and name).
+  std::string value_sealed = {};
 };
 
 }  // namespace convault

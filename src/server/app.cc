@@ -92,6 +92,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   app->privacy_ = std::make_unique<privacy::PrivacyService>(
       *app->store_, *app->key_store_, *app->key_manager_, *app->field_cipher_, *app->audit_,
       *app->shred_log_, clock, ids);
+  app->search_ = std::make_unique<privacy::SearchService>(*app->store_, *app->field_cipher_,
+                                                          *app->blind_index_);
   crypto::KeyManager* km = app->key_manager_.get();
   app->metrics_.AddCallback("convault_key_cache_hits_total", "Data-key cache hits.",
                             MetricsRegistry::Kind::kCounter,
@@ -161,6 +163,8 @@ absl::Status App::Serve() {
   legal_holds_handler_ = std::make_unique<LegalHoldsHandler>(*store_, *privacy_);
   legal_holds_handler_->Register(router_);
   audit_handler_ = std::make_unique<AuditHandler>(*store_, *audit_);
+  search_handler_ = std::make_unique<PrivacySearchHandler>(*search_);
+  search_handler_->Register(router_);
   audit_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_, audit_.get());
   sweeper_ = std::make_unique<SessionSweeper>(*store_, clock_);

@@ -17,6 +17,7 @@
 #include "api/handlers/legal_holds_handler.h"
 #include "api/handlers/metrics_handler.h"
 #include "api/handlers/privacy_requests_handler.h"
+#include "api/handlers/privacy_search_handler.h"
 #include "api/handlers/sensitive_data_rules_handler.h"
 #include "api/handlers/sessions_handler.h"
 #include "api/handlers/settings_handler.h"
@@ -39,6 +40,7 @@
 #include "messaging/transcripts.h"
 #include "privacy/audit_log.h"
 #include "privacy/privacy_service.h"
+#include "privacy/search.h"
 #include "privacy/shred_log.h"
 #include "server/data_dir.h"
 #include "server/key_jobs.h"
@@ -76,6 +78,7 @@ class App {
   crypto::KeyManager& keys() { return *key_manager_; }
   privacy::AuditLog& audit() { return *audit_; }
   privacy::PrivacyService& privacy() { return *privacy_; }
+  privacy::SearchService& search() { return *search_; }
   crypto::FieldCipher& field_cipher() { return *field_cipher_; }
   // Null before Serve().
   SessionSweeper* sweeper() { return sweeper_.get(); }
@@ -128,6 +131,8 @@ class App {
   std::unique_ptr<PrivacyRequestsHandler> privacy_requests_handler_;
   std::unique_ptr<LegalHoldsHandler> legal_holds_handler_;
   std::unique_ptr<AuditHandler> audit_handler_;
+  std::unique_ptr<privacy::SearchService> search_;
+  std::unique_ptr<PrivacySearchHandler> search_handler_;
   std::unique_ptr<ReplyService> replies_;
   std::unique_ptr<TranscriptService> transcripts_;
   std::unique_ptr<ReapplyService> reapply_;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "gtest/gtest.h"
@@ -215,6 +216,89 @@ TEST(PrivacyApi, OnlyPrivacyOfficersActAndBadRequestsAreRefused) {
   ExpectProblem(
       c.Send("GET", "/v1/end-users/" + user, f.agent, "", {{"X-Convault-Purpose", "BAD!"}}), 400,
       "invalid_purpose");
+}
+
+TEST(PrivacyApi, SearchFindsEveryObjectThroughTheIndexesAndOnlyTrueMatches) {
+  // 8-bit tokens: many strangers share a token, so every candidate must be
+  // opened and compared for the answer to be exact.
+  TestServer server([](Config& c) { c.keys.blind_index_bits = 8; });
+  auto& c = server.client();
+  std::string officer = server.CreateKey(server.admin_key(), {"privacy_officer"}).second;
+  std::string integration = server.CreateKey(server.admin_key(), {"integration"}).second;
+  std::string sms =
+      c.PostJson("/v1/channels", server.admin_key(), {{"type", "sms"}, {"name", "t"}}).Json()["id"];
+  std::string web =
+      c.PostJson("/v1/channels", server.admin_key(), {{"type", "byoc"}, {"name", "w"}})
+          .Json()["id"];
+  ASSERT_EQ(
+      c.PostJson("/v1/sensitive-data-rules", server.admin_key(), {{"detector", "email"}}).status,
+      201);
+  auto post = [&](const std::string& channel, const std::string& id, const std::string& key,
+                  const std::string& name, const std::string& text, const nlohmann::json& context) {
+    nlohmann::json m = {{"message_id", id},
+                        {"from", {{"platform_key", key}, {"name", name}}},
+                        {"text", text},
+                        {"context", context}};
+    Response r = c.PostJson("/v1/channels/" + channel + "/inbound", integration, m);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json();
+  };
+  auto target = post(sms, "s-1", "+1 (415) 555-0101", "Ada  LOVELACE", "hi",
+                     {{"email", "ada.search@example.org"}});
+  auto mention =
+      post(web, "w-1", "visitor-9", "Someone Else",
+           "write to Ada.Search@Example.org or call 415-555-0101", nlohmann::json::object());
+  // Forty strangers, so that 8-bit tokens collide.
+  for (int i = 0; i < 40; ++i) {
+    post(web, "x-" + std::to_string(i), "stranger-" + std::to_string(i),
+         "Stranger Number " + std::to_string(i),
+         "mail stranger" + std::to_string(i) + "@example.net, call +1 212 555 01" +
+             (i < 10 ? "0" : "") + std::to_string(i),
+         nlohmann::json::object());
+  }
+  auto search = [&](const std::string& q) {
+    std::string escaped;
+    for (char ch : q) {
+      if (isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-') {
+        escaped += ch;
+      } else {
+        char buf[4];
+        snprintf(buf, sizeof(buf), "%%%02X", static_cast<unsigned char>(ch));
+        escaped += buf;
+      }
+    }
+    Response r = c.Get("/v1/privacy/search?q=" + escaped, officer);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::set<std::string> found;
+    auto j = r.Json();
+    for (const auto& x : j["items"]) {
+      found.insert(x["object"].get<std::string>() + ":" + x["field"].get<std::string>() + ":" +
+                   x["end_user_id"].get<std::string>());
+    }
+    return found;
+  };
+  std::string ada = target["end_user_id"], other = mention["end_user_id"];
+  // The phone number in another format: the end user's platform key and the mention in a text.
+  EXPECT_EQ(search("415.555.0101"),
+            (std::set<std::string>{"end_user:platform_key:" + ada, "entry:message:" + other}));
+  // The email (stored masked in the text): the context value and the mention.
+  EXPECT_EQ(search("ADA.search@example.org"),
+            (std::set<std::string>{"context_entry:value:" + ada, "entry:message:" + other}));
+  // The name, however spaced and cased: end user and participant.
+  EXPECT_EQ(search("ada lovelace"),
+            (std::set<std::string>{"end_user:name:" + ada, "participant:display_name:" + ada}));
+  EXPECT_EQ(search("visitor-9"), (std::set<std::string>{"end_user:platform_key:" + other}));
+  EXPECT_TRUE(search("nobody@nowhere.example").empty());
+  // Erased: no longer found.
+  ASSERT_EQ(c.PostJson("/v1/privacy/requests", officer, {{"type", "erase"}, {"end_user_id", ada}})
+                .Json()["status"],
+            "completed");
+  EXPECT_EQ(search("415.555.0101"), (std::set<std::string>{"entry:message:" + other}));
+  EXPECT_TRUE(search("ada lovelace").empty());
+  ExpectProblem(c.Get("/v1/privacy/search", officer), 400, "invalid_request");
+  ExpectProblem(c.Get("/v1/privacy/search?q=" + std::string(300, 'a'), officer), 400,
+                "invalid_request");
+  ExpectProblem(c.Get("/v1/privacy/search?q=ada", server.admin_key()), 403, "forbidden");
 }
 
 TEST(PrivacyApi, AuditLogRecordsReadsAndChangesAndDetectsTampering) {

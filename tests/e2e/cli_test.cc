@@ -198,6 +198,9 @@ TEST(Cli, PrivacyEraseCertificateAndAuditVerifyBesideARunningServer) {
   ASSERT_EQ(in.status, 200) << in.body;
   std::string user = in.Json()["end_user_id"];
 
+  auto found = RunCommand({kBin, "privacy", "search", "cli-erasee", "--data", data});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_THAT(found.out, HasSubstr("\"end_user_id\":\"" + user + "\""));
   auto erased = RunCommand({kBin, "privacy", "erase", user, "--data", data, "--reason", "asked"});
   ASSERT_EQ(erased.exit_code, 0) << erased.err << erased.out;
   auto out = nlohmann::json::parse(erased.out);
@@ -215,6 +218,7 @@ TEST(Cli, PrivacyEraseCertificateAndAuditVerifyBesideARunningServer) {
   EXPECT_THAT(forged.out, HasSubstr("INVALID"));
   // The running server no longer has the end user.
   EXPECT_EQ(client.Get("/v1/end-users/" + user, admin).status, 404);
+  EXPECT_EQ(RunCommand({kBin, "privacy", "search", "cli-erasee", "--data", data}).out, "");
   auto again = RunCommand({kBin, "privacy", "erase", user, "--data", data});
   EXPECT_NE(again.exit_code, 0);
 

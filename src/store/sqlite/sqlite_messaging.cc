@@ -296,7 +296,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
     for (const BlindIndexEntry& e : w.index_entries) {
       CV_SQL(q, c,
              "INSERT OR IGNORE INTO blind_index (tenant_id, index_name, token, object_type, "
-             "object_id, field, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+             "object_id, field, subject_id, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
       CV_RETURN_IF_ERROR(q->Bind(1, e.tenant_id)
                              .Bind(2, e.index_name)
                              .Bind(3, static_cast<int64_t>(e.token))
@@ -304,6 +304,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                              .Bind(5, e.object_id)
                              .Bind(6, e.field)
                              .Bind(7, e.subject_id)
+                             .BindBlob(8, e.value_sealed)
                              .Run());
     }
     CV_RETURN_IF_ERROR(InsertOutbox(c, w.outbox));

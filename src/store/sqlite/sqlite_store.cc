@@ -372,7 +372,7 @@ absl::Status SqliteStore::AddIndexEntries(const std::vector<BlindIndexEntry>& en
   return writer_->Write([&](Connection& c) -> absl::Status {
     CV_SQL(q, c,
            "INSERT OR IGNORE INTO blind_index (tenant_id, index_name, token, object_type, "
-           "object_id, field, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+           "object_id, field, subject_id, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const BlindIndexEntry& e : entries) {
       CV_RETURN_IF_ERROR(q->Bind(1, e.tenant_id)
                              .Bind(2, e.index_name)
@@ -381,6 +381,7 @@ absl::Status SqliteStore::AddIndexEntries(const std::vector<BlindIndexEntry>& en
                              .Bind(5, e.object_id)
                              .Bind(6, e.field)
                              .Bind(7, e.subject_id)
+                             .BindBlob(8, e.value_sealed)
                              .Run());
       q->Reset();
     }
@@ -392,8 +393,8 @@ absl::StatusOr<std::vector<BlindIndexEntry>> SqliteStore::FindIndexEntries(
     std::string_view tenant_id, std::string_view index_name, uint64_t token, int limit) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<BlindIndexEntry>> {
     CV_SQL(q, c,
-           "SELECT object_type, object_id, field, subject_id FROM blind_index WHERE tenant_id = ? "
-           "AND index_name = ? AND token = ? LIMIT ?");
+           "SELECT object_type, object_id, field, subject_id, value FROM blind_index WHERE "
+           "tenant_id = ? AND index_name = ? AND token = ? LIMIT ?");
     q->Bind(1, tenant_id)
         .Bind(2, index_name)
         .Bind(3, static_cast<int64_t>(token))
@@ -403,7 +404,7 @@ absl::StatusOr<std::vector<BlindIndexEntry>> SqliteStore::FindIndexEntries(
       CV_ASSIGN_OR_RETURN(bool row, q->Step());
       if (!row) break;
       out.push_back({std::string(tenant_id), std::string(index_name), token, q->Text(0), q->Text(1),
-                     q->Text(2), q->Text(3)});
+                     q->Text(2), q->Text(3), q->Blob(4)});
     }
     return out;
   });
