@@ -2,9 +2,12 @@
 
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/strings.h"
 #include "crypto/normalize.h"
+#include "messaging/consent.h"
 #include "messaging/masking.h"
 #include "messaging/token_vault.h"
 #include "nlohmann/json.hpp"
@@ -349,59 +352,94 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   w.record.redactions = RedactionsJson(counts);
   w.entries.push_back(std::move(e));
 
-  // 6. The acknowledgment, on the first customer message of a session.
-  if (first_of_session && !restricted && channel.acknowledgment.enabled &&
-      !channel.acknowledgment.text.empty()) {
-    Entry ack;
-    ack.id = ids_.NewId("ent");
-    ack.tenant_id = tenant;
-    ack.session_id = session_id;
-    ack.end_user_id = subject;
-    ack.created_at = now;
-    ack.direction = Direction::kOutbound;
-    ack.actor = ActorType::kSystem;
-    ack.delivery_status = DeliveryStatus::kQueued;
-    ack.rule_set_version = compiled->version;
-    ack.redactions = "{}";
-    Json evidence = {{"acknowledgment_version", channel.acknowledgment.version}};
-    auto sealed = cipher_.Seal(Field(tenant, "entry", ack.id, "message", subject),
-                               AcknowledgmentText(channel.acknowledgment, locale));
+  // A system message to the end user: stored, queued for delivery.
+  auto queue_system_reply = [&](const std::string& text,
+                                const Json& payload) -> absl::StatusOr<std::string> {
+    Entry reply;
+    reply.id = ids_.NewId("ent");
+    reply.tenant_id = tenant;
+    reply.session_id = session_id;
+    reply.end_user_id = subject;
+    reply.created_at = now;
+    reply.direction = Direction::kOutbound;
+    reply.actor = ActorType::kSystem;
+    reply.delivery_status = DeliveryStatus::kQueued;
+    reply.rule_set_version = compiled->version;
+    reply.redactions = "{}";
+    auto sealed = cipher_.Seal(Field(tenant, "entry", reply.id, "message", subject), text);
     if (!sealed.ok()) return sealed.status();
-    ack.message_sealed = std::move(*sealed);
-    auto payload =
-        cipher_.Seal(Field(tenant, "entry", ack.id, "payload", subject), evidence.dump());
-    if (!payload.ok()) return payload.status();
-    ack.payload_sealed = std::move(*payload);
-    w.record.acknowledgment_entry_id = ack.id;
+    reply.message_sealed = std::move(*sealed);
+    auto sealed_payload =
+        cipher_.Seal(Field(tenant, "entry", reply.id, "payload", subject), payload.dump());
+    if (!sealed_payload.ok()) return sealed_payload.status();
+    reply.payload_sealed = std::move(*sealed_payload);
     OutboxItem out;
     out.id = ids_.NewId("out");
     out.tenant_id = tenant;
     out.channel_id = channel.id;
     out.session_id = session_id;
-    out.entry_id = ack.id;
+    out.entry_id = reply.id;
     out.next_attempt_at = now;
     out.created_at = now;
     w.outbox.push_back(std::move(out));
+    std::string id = reply.id;
+    w.entries.push_back(std::move(reply));
+    return id;
+  };
+  auto record_consent = [&](std::string_view purpose, std::string_view status,
+                            std::string_view source, const Json& evidence) {
     ConsentRecord consent;
     consent.id = ids_.NewId("con");
     consent.tenant_id = tenant;
     consent.end_user_id = subject;
     consent.channel_id = channel.id;
-    consent.purpose = "transcript_storage";
-    consent.status = "implicit";
-    consent.source = "acknowledgment";
-    consent.evidence = Json{
-        {"acknowledgment_version", channel.acknowledgment.version},
-        {"entry_id",
-         ack.id}}.dump();
+    consent.purpose = std::string(purpose);
+    consent.status = std::string(status);
+    consent.source = std::string(source);
+    consent.evidence = evidence.dump();
     consent.captured_at = now;
     consent.effective_from = now;
     w.consent.push_back(std::move(consent));
-    w.entries.push_back(std::move(ack));
+  };
+
+  // 6. Consent keywords (PRIVACY.md section 6): a whole message equal to a
+  // keyword changes the messaging consent and gets the channel's reply, even
+  // while processing is restricted (carriers require it).
+  ConsentKeyword keyword = message.text.has_value()
+                               ? MatchConsentKeyword(channel.consent, message.text->Reveal())
+                               : ConsentKeyword::kNone;
+  if (keyword != ConsentKeyword::kNone) {
+    const std::string word(absl::StripAsciiWhitespace(Sv(message.text->Reveal())));
+    if (keyword != ConsentKeyword::kHelp) {
+      record_consent("messaging", keyword == ConsentKeyword::kOptOut ? "opted_out" : "opted_in",
+                     "keyword", Json{{"keyword", absl::AsciiStrToUpper(word)}, {"entry_id", e.id}});
+    }
+    auto replied = queue_system_reply(ConsentKeywordReply(channel.consent, keyword),
+                                      Json{{"consent_keyword", absl::AsciiStrToUpper(word)}});
+    if (!replied.ok()) return replied.status();
+  }
+
+  // 7. The acknowledgment, on the first customer message of a session: not
+  // while processing is restricted, nor to someone who opted out.
+  bool opted_out = keyword == ConsentKeyword::kOptOut;
+  if (first_of_session && !w.new_end_user.has_value() && keyword == ConsentKeyword::kNone) {
+    auto ledger = store_.ListConsent(tenant, subject);
+    if (!ledger.ok()) return ledger.status();
+    opted_out = CurrentConsent(*ledger, channel.id, "messaging", now).status == "opted_out";
+  }
+  if (first_of_session && !restricted && !opted_out && channel.acknowledgment.enabled &&
+      !channel.acknowledgment.text.empty()) {
+    Json evidence = {{"acknowledgment_version", channel.acknowledgment.version}};
+    auto ack = queue_system_reply(AcknowledgmentText(channel.acknowledgment, locale), evidence);
+    if (!ack.ok()) return ack.status();
+    w.record.acknowledgment_entry_id = *ack;
+    record_consent(
+        "transcript_storage", "implicit", "acknowledgment",
+        Json{{"acknowledgment_version", channel.acknowledgment.version}, {"entry_id", *ack}});
     w.mark_initial_response_sent = true;
   }
 
-  // 7. One transaction.
+  // 8. One transaction.
   auto committed = store_.CommitInbound(w);
   if (!committed.ok()) return committed.status();
   const InboundRecord& r = committed->record;

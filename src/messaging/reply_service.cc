@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/status.h"
+#include "messaging/consent.h"
 #include "messaging/masking.h"
 #include "messaging/token_vault.h"
 #include "nlohmann/json.hpp"
@@ -19,6 +20,11 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   }
   auto channel = store_.GetChannel(tenant_id, session->channel_id);
   if (!channel.ok()) return channel.status();
+  // PRIVACY.md section 6: nothing goes out after an opt-out or below the
+  // channel's required consent level.
+  auto ledger = store_.ListConsent(tenant_id, session->end_user_id);
+  if (!ledger.ok()) return ledger.status();
+  CV_RETURN_IF_ERROR(CheckOutboundConsent(*ledger, *channel, clock_.Now()));
   auto region = ChannelRegion(store_, *channel);
   if (!region.ok()) return region.status();
   auto compiled = rules_.Current(std::string(tenant_id));

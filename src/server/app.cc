@@ -163,6 +163,8 @@ absl::Status App::Serve() {
   legal_holds_handler_ = std::make_unique<LegalHoldsHandler>(*store_, *privacy_);
   legal_holds_handler_->Register(router_);
   audit_handler_ = std::make_unique<AuditHandler>(*store_, *audit_);
+  consent_handler_ = std::make_unique<ConsentHandler>(*store_, *field_cipher_, clock_, ids_);
+  consent_handler_->Register(router_);
   search_handler_ = std::make_unique<PrivacySearchHandler>(*search_);
   search_handler_->Register(router_);
   audit_handler_->Register(router_);

@@ -9,6 +9,7 @@
 #include "api/handlers/api_keys_handler.h"
 #include "api/handlers/audit_handler.h"
 #include "api/handlers/channels_handler.h"
+#include "api/handlers/consent_handler.h"
 #include "api/handlers/end_users_handler.h"
 #include "api/handlers/health_handler.h"
 #include "api/handlers/inbound_handler.h"
@@ -131,6 +132,7 @@ class App {
   std::unique_ptr<PrivacyRequestsHandler> privacy_requests_handler_;
   std::unique_ptr<LegalHoldsHandler> legal_holds_handler_;
   std::unique_ptr<AuditHandler> audit_handler_;
+  std::unique_ptr<ConsentHandler> consent_handler_;
   std::unique_ptr<privacy::SearchService> search_;
   std::unique_ptr<PrivacySearchHandler> search_handler_;
   std::unique_ptr<ReplyService> replies_;

@@ -211,6 +211,10 @@ absl::StatusOr<std::vector<Session>> InstrumentedStore::ListEndedWithoutTranscri
                [&] { return base_.ListEndedWithoutTranscript(limit); });
 }
 
+absl::Status InstrumentedStore::AppendConsent(const ConsentRecord& record) {
+  return Timed("append_consent", [&] { return base_.AppendConsent(record); });
+}
+
 absl::StatusOr<std::vector<ConsentRecord>> InstrumentedStore::ListConsent(
     std::string_view tenant_id, std::string_view end_user_id) {
   return Timed("list_consent", [&] { return base_.ListConsent(tenant_id, end_user_id); });

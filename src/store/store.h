@@ -194,6 +194,8 @@ class Store {
   // A tokenized original; NotFound for a missing or another tenant's token.
   virtual absl::StatusOr<TokenRow> GetToken(std::string_view tenant_id, std::string_view token) = 0;
 
+  // Appends to the consent ledger. NotFound for a missing end user.
+  virtual absl::Status AppendConsent(const ConsentRecord& record) = 0;
   // The consent ledger of an end user, oldest first.
   virtual absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
                                                                  std::string_view end_user_id) = 0;

@@ -264,7 +264,7 @@ TEST(InboundApi, DataFilesHoldNoPlaintextPersonalValues) {
 TEST(InboundApi, AgentAndBotRepliesAreMaskedQueuedAndActivateTheSession) {
   Fixture f;
   auto& c = f.server.client();
-  std::string session = f.Post(Message("m-1", "help")).Json()["session_id"];
+  std::string session = f.Post(Message("m-1", "I need help")).Json()["session_id"];
   auto agent = f.server.CreateKey(f.server.admin_key(), {"agent"}).second;
   auto bot = f.server.CreateKey(f.server.admin_key(), {"bot"}).second;
   Response r = c.PostJson("/v1/sessions/" + session + "/entries", agent,

@@ -1,10 +1,12 @@
 #include "api/handlers/channels_handler.h"
 
+#include "absl/strings/match.h"
 #include "api/api_service.h"
 #include "api/json.h"
 #include "api/pagination.h"
 #include "common/status.h"
 #include "common/time_format.h"
+#include "messaging/consent.h"
 
 namespace convault {
 namespace {
@@ -119,9 +121,28 @@ absl::Status ReadChannel(const Json& body, bool create, Channel* c,
         k.AddError("required_level", "must be implicit, opted_in or double_opted_in");
       }
     }
-    if (auto v = k.OptionalStringList("opt_out_keywords", 20, 32)) c->consent.opt_out_keywords = *v;
-    if (auto v = k.OptionalStringList("opt_in_keywords", 20, 32)) c->consent.opt_in_keywords = *v;
-    if (auto v = k.OptionalStringList("help_keywords", 20, 32)) c->consent.help_keywords = *v;
+    // Carriers require STOP, START and HELP: a list may add words, never drop these.
+    struct KeywordList {
+      const char* field;
+      const char* required;
+      std::vector<std::string>* list;
+    };
+    for (const KeywordList& l :
+         {KeywordList{"opt_out_keywords", kRequiredOptOutKeyword, &c->consent.opt_out_keywords},
+          KeywordList{"opt_in_keywords", kRequiredOptInKeyword, &c->consent.opt_in_keywords},
+          KeywordList{"help_keywords", kRequiredHelpKeyword, &c->consent.help_keywords}}) {
+      auto v = k.OptionalStringList(l.field, 20, 32);
+      if (!v) continue;
+      bool has_required = false;
+      for (const std::string& word : *v) {
+        if (absl::EqualsIgnoreCase(word, l.required)) has_required = true;
+      }
+      if (!has_required) {
+        k.AddError(l.field, std::string("must include ") + l.required);
+      } else {
+        *l.list = *v;
+      }
+    }
     if (auto v = k.OptionalStringMap("replies", 10, 16, 1000)) c->consent.replies = *v;
     f.Merge(k);
   }

@@ -662,6 +662,16 @@ absl::StatusOr<std::vector<Session>> MemoryStore::ListEndedWithoutTranscript(int
   return out;
 }
 
+absl::Status MemoryStore::AppendConsent(const ConsentRecord& record) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!end_users_.contains({record.tenant_id, record.end_user_id})) {
+    return absl::NotFoundError("end user not found");
+  }
+  consent_.push_back(record);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<ConsentRecord>> MemoryStore::ListConsent(std::string_view tenant_id,
                                                                     std::string_view end_user_id) {
   absl::MutexLock lock(&mu_);

@@ -82,6 +82,7 @@ class MemoryStore final : public Store {
   absl::StatusOr<Transcript> GetTranscript(std::string_view tenant_id,
                                            std::string_view session_id) override;
   absl::StatusOr<std::vector<Session>> ListEndedWithoutTranscript(int limit) override;
+  absl::Status AppendConsent(const ConsentRecord& record) override;
   absl::StatusOr<std::vector<ConsentRecord>> ListConsent(std::string_view tenant_id,
                                                          std::string_view end_user_id) override;
   absl::StatusOr<TokenRow> GetToken(std::string_view tenant_id, std::string_view token) override;

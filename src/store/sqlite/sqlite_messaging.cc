@@ -681,6 +681,28 @@ absl::StatusOr<std::vector<Session>> SqliteStore::ListEndedWithoutTranscript(int
   });
 }
 
+absl::Status SqliteStore::AppendConsent(const ConsentRecord& k) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(u, c, "SELECT 1 FROM end_users WHERE tenant_id = ? AND id = ?");
+    CV_ASSIGN_OR_RETURN(bool exists, u->Bind(1, k.tenant_id).Bind(2, k.end_user_id).Step());
+    if (!exists) return absl::NotFoundError("end user not found");
+    CV_SQL(q, c,
+           "INSERT INTO consent_records (tenant_id, id, end_user_id, channel_id, purpose, status, "
+           "source, evidence, captured_at, effective_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    return q->Bind(1, k.tenant_id)
+        .Bind(2, k.id)
+        .Bind(3, k.end_user_id)
+        .Bind(4, k.channel_id)
+        .Bind(5, k.purpose)
+        .Bind(6, k.status)
+        .Bind(7, k.source)
+        .Bind(8, k.evidence)
+        .Bind(9, ToStorageMicros(k.captured_at))
+        .Bind(10, ToStorageMicros(k.effective_from))
+        .Run();
+  });
+}
+
 absl::StatusOr<std::vector<ConsentRecord>> SqliteStore::ListConsent(std::string_view tenant_id,
                                                                     std::string_view end_user_id) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<ConsentRecord>> {
