@@ -14,6 +14,7 @@
 #include "redact/policy.h"
 #include "redact/rules_json.h"
 #include "server/app.h"
+#include "server/backup.h"
 
 namespace convault::cli {
 namespace {
@@ -268,6 +269,41 @@ int AuditVerifyCertificate(const ConfigSources& sources, const std::string& file
   }
   std::cout << (*valid ? "valid: the signature holds\n" : "INVALID: the signature does not hold\n");
   return *valid ? 0 : 1;
+}
+
+int Backup(const ConfigSources& sources, const std::string& out) {
+  auto config = Load(sources);
+  if (!config.ok()) {
+    Fail("backup", config.status());
+    return 2;
+  }
+  auto summary = TakeBackup(*config, out);
+  if (!summary.ok()) {
+    Fail("backup", summary.status());
+    return 1;
+  }
+  std::cout << "backup written to " << summary->dir << ": data store " << summary->data_bytes
+            << " bytes, key store " << summary->keys_bytes
+            << " bytes sealed under a backup key wrapped by KEK version " << summary->kek_version
+            << ". The shred log is not in it; keep the KEK apart from it.\n";
+  return 0;
+}
+
+int Restore(const ConfigSources& sources, const std::string& from) {
+  auto config = Load(sources);
+  if (!config.ok()) {
+    Fail("restore", config.status());
+    return 2;
+  }
+  auto summary = RestoreBackup(*config, from);
+  if (!summary.ok()) {
+    Fail("restore", summary.status());
+    return 1;
+  }
+  std::cout << "restored " << from << " into " << config->data_dir << "; replayed "
+            << summary->shred_records_replayed
+            << " shred-log records (subjects erased since the backup stay erased).\n";
+  return 0;
 }
 
 int PrivacySearch(const ConfigSources& sources, const std::string& tenant_name,

@@ -21,6 +21,9 @@ int AuditVerify(const ConfigSources& sources, const std::string& tenant_name);
 int AuditVerifyCertificate(const ConfigSources& sources, const std::string& file);
 // A privacy request from the command line (actor "cli"): erase, restrict or
 // lift_restriction of an end user of the tenant (by name, default "default").
+// convault backup --out BACKUP / convault restore --from BACKUP (docs/backups.md).
+int Backup(const ConfigSources& sources, const std::string& out);
+int Restore(const ConfigSources& sources, const std::string& from);
 // Prints the search hits for Q as JSON lines.
 int PrivacySearch(const ConfigSources& sources, const std::string& tenant_name,
                   const std::string& q);

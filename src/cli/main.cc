@@ -121,6 +121,19 @@ int main(int argc, char** argv) {
   privacy_search->add_option("Q", search_q, "what to look for")->required();
   privacy_search->add_option("--tenant", search_tenant, "tenant name (default: default)");
 
+  CommonFlags backup_flags;
+  std::string backup_out;
+  auto* backup = app.add_subcommand(
+      "backup", "consistent online copy of the data store, the key store sealed apart");
+  backup_flags.AddTo(backup);
+  backup->add_option("--out", backup_out, "backup directory to create")->required();
+  CommonFlags restore_flags;
+  std::string restore_from;
+  auto* restore =
+      app.add_subcommand("restore", "restore a backup (server stopped), then replay the shred log");
+  restore_flags.AddTo(restore);
+  restore->add_option("--from", restore_from, "backup directory")->required();
+
   convault::cli::RedactFlags redact_flags;
   auto* redact = app.add_subcommand(
       "redact", "mask sensitive data: stdin to stdout, one line out per line in");
@@ -153,6 +166,8 @@ int main(int argc, char** argv) {
   if (verify_certificate->parsed()) {
     return convault::cli::AuditVerifyCertificate(certificate_flags.Sources(), certificate_file);
   }
+  if (backup->parsed()) return convault::cli::Backup(backup_flags.Sources(), backup_out);
+  if (restore->parsed()) return convault::cli::Restore(restore_flags.Sources(), restore_from);
   if (privacy_search->parsed()) {
     return convault::cli::PrivacySearch(search_flags.Sources(), search_tenant, search_q);
   }

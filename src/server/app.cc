@@ -13,9 +13,6 @@
 
 namespace convault {
 
-namespace {
-
-// The provider named by keys.provider (docs/keys.md).
 absl::StatusOr<std::unique_ptr<crypto::KeyProvider>> OpenKeyProvider(const Config& config) {
   const std::string& uri = config.keys.provider;
   if (uri.rfind("pkcs11:", 0) == 0) {
@@ -34,8 +31,6 @@ absl::StatusOr<std::unique_ptr<crypto::KeyProvider>> OpenKeyProvider(const Confi
   if (!p.ok()) return p.status();
   return std::unique_ptr<crypto::KeyProvider>(std::move(*p));
 }
-
-}  // namespace
 
 App::App(const Config& config, Clock& clock, IdGenerator& ids)
     : config_(config), clock_(clock), ids_(ids), layout_(config.data_dir) {}

@@ -52,6 +52,9 @@
 
 namespace convault {
 
+// The provider named by keys.provider (docs/keys.md).
+absl::StatusOr<std::unique_ptr<crypto::KeyProvider>> OpenKeyProvider(const Config& config);
+
 // The composition root: builds the object graph from a validated Config and
 // owns it. Nothing imports this component except the executable and tests.
 class App {

@@ -1,7 +1,9 @@
 // The convault binary, as an operator uses it.
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "gmock/gmock.h"
@@ -227,6 +229,109 @@ TEST(Cli, PrivacyEraseCertificateAndAuditVerifyBesideARunningServer) {
   EXPECT_THAT(chain.out, HasSubstr("default: valid"));
   serve.Signal(SIGTERM);
   EXPECT_EQ(serve.Wait(), 0);
+}
+
+int64_t CountRows(const std::string& db_path, const char* sql, const std::string& arg) {
+  sqlite3* db = nullptr;
+  int64_t n = -1;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, arg.c_str(), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+      sqlite3_finalize(st);
+    }
+  }
+  sqlite3_close_v2(db);
+  return n;
+}
+
+// Every file under `dir`, read whole.
+std::string AllBytesUnder(const std::string& dir) {
+  std::string all;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
+    if (f.is_regular_file()) all += testing::ReadFileOrEmpty(f.path().string());
+  }
+  return all;
+}
+
+TEST(Cli, BackupThenEraseThenRestoreKeepsTheSubjectErased) {
+  TempDir dir;
+  std::string data = dir.File("data");
+  std::string backup_dir = dir.File("backup");
+  const std::string erasee_name = "Canary Restorable Erasee";
+  const std::string control_name = "Control Survivor Person";
+  std::string admin, officer, erasee, control;
+  {
+    ChildProcess serve({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"},
+                       dir.File("serve.log"));
+    std::string line = serve.WaitForLine("listening on");
+    ASSERT_FALSE(line.empty());
+    admin = KeyFrom(serve.lines());
+    HttpClient client(PortFrom(line));
+    std::string channel =
+        client.PostJson("/v1/channels", admin, {{"type", "byoc"}, {"name", "site"}}).Json()["id"];
+    std::string integration =
+        client.PostJson("/v1/api-keys", admin, {{"name", "i"}, {"roles", {"integration"}}})
+            .Json()["key"];
+    officer =
+        client.PostJson("/v1/api-keys", admin, {{"name", "p"}, {"roles", {"privacy_officer"}}})
+            .Json()["key"];
+    auto post = [&](const std::string& id, const std::string& key, const std::string& name) {
+      auto r = client.PostJson("/v1/channels/" + channel + "/inbound", integration,
+                               {{"message_id", id},
+                                {"from", {{"platform_key", key}, {"name", name}}},
+                                {"text", "hello from " + name}});
+      EXPECT_EQ(r.status, 200) << r.body;
+      return r.Json()["end_user_id"].get<std::string>();
+    };
+    erasee = post("m-1", "restore-erasee", erasee_name);
+    control = post("m-2", "restore-control", control_name);
+
+    auto backed_up = RunCommand({kBin, "backup", "--data", data, "--out", backup_dir});
+    ASSERT_EQ(backed_up.exit_code, 0) << backed_up.err;
+    EXPECT_THAT(backed_up.out, HasSubstr("backup written"));
+    auto erased = client.PostJson("/v1/privacy/requests", officer,
+                                  {{"type", "erase"}, {"end_user_id", erasee}});
+    ASSERT_EQ(erased.Json()["status"], "completed") << erased.body;
+    serve.Signal(SIGTERM);
+    ASSERT_EQ(serve.Wait(), 0);
+  }
+  // Plaintext never reaches a file, in the data directory or the backup.
+  for (const std::string& d : {data, backup_dir}) {
+    std::string bytes = AllBytesUnder(d);
+    EXPECT_EQ(bytes.find(erasee_name), std::string::npos) << d;
+    EXPECT_EQ(bytes.find(control_name), std::string::npos) << d;
+    EXPECT_EQ(bytes.find("restore-erasee"), std::string::npos) << d;
+  }
+  EXPECT_EQ(RunCommand({kBin, "restore", "--from", dir.File("nope"), "--data", data}).exit_code, 1);
+  auto restored = RunCommand({kBin, "restore", "--from", backup_dir, "--data", data});
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  EXPECT_THAT(restored.out, HasSubstr("replayed 1 shred-log records"));
+
+  ChildProcess again({kBin, "serve", "--data", data, "--listen", "127.0.0.1:0"},
+                     dir.File("serve2.log"));
+  std::string line = again.WaitForLine("listening on");
+  ASSERT_FALSE(line.empty()) << testing::ReadFileOrEmpty(dir.File("serve2.log"));
+  HttpClient client(PortFrom(line));
+  EXPECT_EQ(client.Get("/v1/end-users/" + erasee, officer).status, 404);
+  auto search = client.Get("/v1/privacy/search?q=restore-erasee", officer);
+  EXPECT_EQ(search.Json()["items"].size(), 0u) << search.body;
+  auto kept = client.Get("/v1/end-users/" + control, officer);
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(kept.Json()["name"], control_name);
+  // The backup still holds the erasee's (sealed) rows, but the restored key
+  // store has no key for them: those rows can never be opened again.
+  EXPECT_EQ(
+      CountRows(backup_dir + "/data.db", "SELECT COUNT(*) FROM end_users WHERE id = ?", erasee), 1);
+  EXPECT_EQ(CountRows(data + "/keys.db", "SELECT COUNT(*) FROM wrapped_keys WHERE subject_id = ?",
+                      erasee),
+            0);
+  EXPECT_EQ(CountRows(data + "/keys.db", "SELECT COUNT(*) FROM wrapped_keys WHERE subject_id = ?",
+                      control),
+            1);
+  again.Signal(SIGTERM);
+  EXPECT_EQ(again.Wait(), 0);
 }
 
 CommandResult RunWithInput(const std::vector<std::string>& argv, const std::string& input,
