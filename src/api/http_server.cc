@@ -16,6 +16,7 @@
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "common/log.h"
+#include "common/strings.h"
 
 namespace convault {
 namespace {
@@ -53,6 +54,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Dispatch();
   void Write(HttpResponse response, bool close);
   void OnWrite(bool close, beast::error_code ec);
+  void WriteStream(HttpResponse response, bool close);
+  void WriteNextChunk(bool close);
   void ArmTimer(Millis after);
   void LingerAndClose();
   void DiscardUntilClosed();
@@ -69,6 +72,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   State state_ = State::kIdle;
   http::response<http::string_body> response_;
   http::response<http::empty_body> continue_{http::status::continue_, 11};
+  // A streamed answer: its header, serializer, source and the chunk in flight.
+  http::response<http::empty_body> stream_header_;
+  std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+  std::shared_ptr<BodySource> stream_source_;
+  std::string chunk_;
   char scratch_[4096];
 };
 
@@ -378,6 +386,7 @@ void Connection::Write(HttpResponse response, bool close) {
   if (state_ == State::kClosing) return;
   close = close || server_.draining();
   state_ = State::kWriting;
+  if (response.stream) return WriteStream(std::move(response), close);
   response_ = {};
   response_.version(11);
   response_.result(static_cast<unsigned>(response.status));
@@ -393,6 +402,52 @@ void Connection::Write(HttpResponse response, bool close) {
                     [self = shared_from_this(), close](beast::error_code ec, size_t) {
                       self->OnWrite(close, ec);
                     });
+}
+
+void Connection::WriteStream(HttpResponse response, bool close) {
+  stream_header_ = {};
+  stream_header_.version(11);
+  stream_header_.result(static_cast<unsigned>(response.status));
+  stream_header_.set(http::field::server, "convault");
+  for (auto& [k, v] : response.headers) stream_header_.set(k, v);
+  if (!response.content_type.empty()) {
+    stream_header_.set(http::field::content_type, response.content_type);
+  }
+  stream_header_.keep_alive(!close);
+  stream_header_.chunked(true);
+  stream_source_ = std::move(response.stream);
+  stream_serializer_.emplace(stream_header_);
+  stream_.expires_after(Millis(server_.options().write_timeout_ms));
+  http::async_write_header(stream_, *stream_serializer_,
+                           [self = shared_from_this(), close](beast::error_code ec, size_t) {
+                             if (ec) return self->CloseNow();
+                             self->WriteNextChunk(close);
+                           });
+}
+
+void Connection::WriteNextChunk(bool close) {
+  auto piece = stream_source_->Next();
+  if (!piece.ok()) {
+    log::Error("http", "stream_failed", {{"error", StdSv(piece.status().ToString())}});
+    stream_source_.reset();
+    return CloseNow();
+  }
+  stream_.expires_after(Millis(server_.options().write_timeout_ms));
+  if (!piece->has_value()) {
+    stream_source_.reset();
+    net::async_write(stream_, http::make_chunk_last(),
+                     [self = shared_from_this(), close](beast::error_code ec, size_t) {
+                       self->OnWrite(close, ec);
+                     });
+    return;
+  }
+  chunk_ = std::move(**piece);
+  if (chunk_.empty()) return WriteNextChunk(close);
+  net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
+                   [self = shared_from_this(), close](beast::error_code ec, size_t) {
+                     if (ec) return self->CloseNow();
+                     self->WriteNextChunk(close);
+                   });
 }
 
 void Connection::OnWrite(bool close, beast::error_code ec) {

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/body_source.h"
 
 namespace convault {
 
@@ -32,6 +35,8 @@ struct HttpResponse {
   std::string content_type;  // empty: no body
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body comes from here instead of `body`.
+  std::shared_ptr<BodySource> stream;
 };
 
 // What the transport calls. Implemented by the API dispatcher.

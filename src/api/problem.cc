@@ -24,6 +24,7 @@ constexpr CodeStatus kCodes[] = {
     {"rate_limited", 429},      {"headers_too_large", 431},
     {"internal", 500},          {"unavailable", 503},
     {"invalid_purpose", 400},   {"audit_unavailable", 503},
+    {"export_expired", 410},
 };
 
 std::string_view CodeForAbsl(absl::StatusCode code) {

@@ -349,7 +349,7 @@ int PrivacySearch(const ConfigSources& sources, const std::string& tenant_name,
 
 int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
                           const std::string& tenant_name, const std::string& end_user_id,
-                          const std::string& reason) {
+                          const std::string& reason, const std::string& out_file) {
   std::string command = "privacy " + type;
   auto app = OpenApp(sources);
   if (!app.ok()) {
@@ -373,6 +373,29 @@ int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
                         {"end_user_id", request->end_user_id}};
   auto result = nlohmann::json::parse(request->result, nullptr, false);
   out["result"] = result.is_discarded() ? nlohmann::json::object() : result;
+  if (type == "export" && request->status == "completed" && !out_file.empty()) {
+    auto source = (*app)->exports().Open(*request);
+    if (!source.ok()) {
+      Fail(command, source.status());
+      return 1;
+    }
+    std::ofstream file(out_file, std::ios::binary | std::ios::trunc);
+    while (true) {
+      auto piece = (*source)->Next();
+      if (!piece.ok()) {
+        Fail(command, piece.status());
+        return 1;
+      }
+      if (!piece->has_value()) break;
+      file << **piece;
+    }
+    file.close();
+    if (!file) {
+      std::cerr << "convault " << command << ": cannot write " << out_file << "\n";
+      return 1;
+    }
+    out["written_to"] = out_file;
+  }
   std::cout << out.dump(2) << "\n";
   return request->status == "completed" ? 0 : 1;
 }

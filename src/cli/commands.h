@@ -27,9 +27,10 @@ int Restore(const ConfigSources& sources, const std::string& from);
 // Prints the search hits for Q as JSON lines.
 int PrivacySearch(const ConfigSources& sources, const std::string& tenant_name,
                   const std::string& q);
+// For export, `out` (when set) receives the document.
 int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
                           const std::string& tenant_name, const std::string& end_user_id,
-                          const std::string& reason);
+                          const std::string& reason, const std::string& out = "");
 
 struct RedactFlags {
   std::string rules_file;  // JSON array of rules (redact/rules_json.h)

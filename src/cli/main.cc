@@ -97,11 +97,13 @@ int main(int argc, char** argv) {
     std::string tenant = "default";
     std::string end_user;
     std::string reason;
+    std::string out;
     CLI::App* cmd = nullptr;
   };
   std::map<std::string, PrivacyCommand> privacy_commands;
   for (const auto& [name, help] : std::map<std::string, std::string>{
            {"erase", "erase an end user (destroys their key; prints the certificate)"},
+           {"export", "export everything about an end user (--out FILE writes the document)"},
            {"restrict", "restrict processing of an end user's data"},
            {"lift_restriction", "lift a restriction"}}) {
     PrivacyCommand& p = privacy_commands[name];
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
     p.cmd->add_option("END_USER_ID", p.end_user, "the end user (eu_...)")->required();
     p.cmd->add_option("--tenant", p.tenant, "tenant name (default: default)");
     p.cmd->add_option("--reason", p.reason, "why (kept sealed with the request)");
+    if (name == "export") p.cmd->add_option("--out", p.out, "file for the export document");
   }
 
   CommonFlags search_flags;
@@ -174,7 +177,7 @@ int main(int argc, char** argv) {
   for (auto& [name, p] : privacy_commands) {
     if (p.cmd->parsed()) {
       return convault::cli::PrivacyRequestCommand(p.flags.Sources(), name, p.tenant, p.end_user,
-                                                  p.reason);
+                                                  p.reason, p.out);
     }
   }
   return 2;

@@ -5,6 +5,7 @@
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "nlohmann/json.hpp"
+#include "privacy/export.h"
 
 namespace convault::privacy {
 namespace {
@@ -72,8 +73,8 @@ absl::StatusOr<PrivacyRequest> PrivacyService::Submit(std::string_view tenant_id
                                                       std::string_view end_user_id,
                                                       std::string_view reason,
                                                       const Requester& who) {
-  if (type != "erase" && type != "restrict" && type != "lift_restriction") {
-    return absl::InvalidArgumentError("type must be erase, restrict or lift_restriction");
+  if (type != "erase" && type != "restrict" && type != "lift_restriction" && type != "export") {
+    return absl::InvalidArgumentError("type must be erase, export, restrict or lift_restriction");
   }
   auto user = store_.GetEndUser(tenant_id, end_user_id);
   if (absl::IsNotFound(user.status())) return absl::NotFoundError("no such end user");
@@ -94,6 +95,7 @@ absl::StatusOr<PrivacyRequest> PrivacyService::Submit(std::string_view tenant_id
   CV_RETURN_IF_ERROR(store_.PutPrivacyRequest(r));
   CV_RETURN_IF_ERROR(Record(r, absl::StrCat("privacy.", Sv(type), ".requested"), "ok", who, "{}"));
   absl::Status done = type == "erase"      ? Erase(r, who)
+                      : type == "export"   ? Export(r, who)
                       : type == "restrict" ? Restrict(r, true, who)
                                            : Restrict(r, false, who);
   if (!done.ok()) {
@@ -117,6 +119,24 @@ absl::Status PrivacyService::Restrict(PrivacyRequest& r, bool restricted, const 
   return Record(r, absl::StrCat("privacy.", r.type, ".completed"), "ok", who, r.result);
 }
 
+absl::Status PrivacyService::Export(PrivacyRequest& r, const Requester& who) {
+  if (exports_ == nullptr) return absl::FailedPreconditionError("exports are not configured");
+  auto summary = exports_->Write(r);
+  if (!summary.ok()) return summary.status();
+  Json manifest = Json::parse(summary->manifest_json, nullptr, false);
+  r.status = std::string(kRequestCompleted);
+  r.completed_at = clock_.Now();
+  r.result = Json({{"export",
+                    {{"download", absl::StrCat("/v1/privacy/requests/", r.id, "/export")},
+                     {"bytes", summary->bytes},
+                     {"expires_at", FormatRfc3339(summary->expires_at)},
+                     {"manifest", manifest}}}})
+                 .dump();
+  CV_RETURN_IF_ERROR(store_.PutPrivacyRequest(r));
+  Json detail = {{"bytes", summary->bytes}, {"counts", manifest.value("counts", Json::object())}};
+  return Record(r, "privacy.export.completed", "ok", who, detail.dump());
+}
+
 absl::Status PrivacyService::Erase(PrivacyRequest& r, const Requester& who) {
   auto hold = store_.GetLegalHold(r.tenant_id, r.end_user_id);
   if (hold.ok()) {
@@ -138,6 +158,23 @@ absl::Status PrivacyService::Erase(PrivacyRequest& r, const Requester& who) {
 absl::Status PrivacyService::FinishErase(PrivacyRequest& r, const Requester& who) {
   absl::Time started = clock_.Now();
   CV_ASSIGN_OR_RETURN(int64_t versions, keys_.DestroySubjectKeys(r.tenant_id, r.end_user_id));
+  // Export files of the subject (unreadable already: sealed under the destroyed key).
+  int64_t exports_deleted = 0;
+  if (exports_ != nullptr) {
+    ListOptions options;
+    options.limit = 500;
+    while (true) {
+      auto page = store_.ListPrivacyRequests(r.tenant_id, options);
+      if (!page.ok()) return page.status();
+      for (const PrivacyRequest& p : page->items) {
+        if (p.type != "export" || p.end_user_id != r.end_user_id) continue;
+        CV_RETURN_IF_ERROR(exports_->Delete(p));
+        ++exports_deleted;
+      }
+      if (!page->next_cursor) break;
+      options.after = *page->next_cursor;
+    }
+  }
   auto counts = store_.EraseSubject(r.tenant_id, r.end_user_id);
   if (ErrorCode(counts.status()) == "legal_hold") {
     // A hold placed after the shred log entry (replay after a restore): the
@@ -152,7 +189,12 @@ absl::Status PrivacyService::FinishErase(PrivacyRequest& r, const Requester& who
       {"request_id", r.id},
       {"tenant_id", r.tenant_id},
       {"subject_hash", subject_hash},
-      {"counts", CountsJson(*counts)},
+      {"counts",
+       [&] {
+         Json c = CountsJson(*counts);
+         c["exports"] = exports_deleted;
+         return c;
+       }()},
       {"key_destroyed",
        {{"key_id", absl::StrCat("subject_dek:", subject_hash)}, {"versions", versions}}},
       {"requested_at", FormatRfc3339(r.created_at)},

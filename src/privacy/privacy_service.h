@@ -22,8 +22,8 @@ struct Requester {
 };
 
 // Data-subject requests (PRIVACY.md sections 3 and 5; docs/privacy-operations.md):
-// erase, restrict and lift_restriction run at once and the request is
-// answered completed (or rejected); export is built by ExportService.
+// every type runs at once and the request is answered completed (or
+// rejected); export writes the document through ExportService.
 //
 // Erase, in order: legal hold check (rejected with the hold, nothing
 // deleted); the shred log; the subject's DEK destroyed; every row of the
@@ -44,6 +44,9 @@ class PrivacyService {
         shred_(shred),
         clock_(clock),
         ids_(ids) {}
+
+  // Where exports are written (set once, before use).
+  void set_exports(class ExportService* exports) { exports_ = exports; }
 
   // NotFound when the end user does not exist; InvalidArgument for an
   // unknown type.
@@ -77,6 +80,7 @@ class PrivacyService {
   // Steps after the shred log; safe to repeat.
   absl::Status FinishErase(PrivacyRequest& request, const Requester& who);
   absl::Status Restrict(PrivacyRequest& request, bool restricted, const Requester& who);
+  absl::Status Export(PrivacyRequest& request, const Requester& who);
   absl::Status Record(const PrivacyRequest& request, std::string_view action,
                       std::string_view outcome, const Requester& who, std::string_view detail);
 
@@ -88,6 +92,7 @@ class PrivacyService {
   ShredLog& shred_;
   Clock& clock_;
   IdGenerator& ids_;
+  class ExportService* exports_ = nullptr;
 };
 
 // Request statuses and types (stored; never rename).

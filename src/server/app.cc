@@ -87,6 +87,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   app->privacy_ = std::make_unique<privacy::PrivacyService>(
       *app->store_, *app->key_store_, *app->key_manager_, *app->field_cipher_, *app->audit_,
       *app->shred_log_, clock, ids);
+  app->reader_ = std::make_unique<ConversationReader>(*app->store_, *app->field_cipher_);
+  app->transcripts_ =
+      std::make_unique<TranscriptService>(*app->store_, *app->field_cipher_, *app->reader_, clock);
+  app->exports_ = std::make_unique<privacy::ExportService>(
+      *app->store_, *app->field_cipher_, *app->reader_, *app->transcripts_, *app->audit_, clock,
+      (std::filesystem::path(config.data_dir) / "exports").string());
+  app->privacy_->set_exports(app->exports_.get());
   app->search_ = std::make_unique<privacy::SearchService>(*app->store_, *app->field_cipher_,
                                                           *app->blind_index_);
   crypto::KeyManager* km = app->key_manager_.get();
@@ -137,10 +144,8 @@ absl::Status App::Serve() {
                                              clock_, ids_);
   inbound_handler_ = std::make_unique<InboundHandler>(*channels_, *ingest_, config_.messaging);
   inbound_handler_->Register(router_);
-  reader_ = std::make_unique<ConversationReader>(*store_, *field_cipher_);
   replies_ =
       std::make_unique<ReplyService>(*store_, *field_cipher_, *rules_, *reader_, clock_, ids_);
-  transcripts_ = std::make_unique<TranscriptService>(*store_, *field_cipher_, *reader_, clock_);
   reapply_ = std::make_unique<ReapplyService>(*store_, *field_cipher_, *rules_, *transcripts_,
                                               clock_, ids_);
   rules_handler_ = std::make_unique<SensitiveDataRulesHandler>(*rules_, reapply_.get());
@@ -153,7 +158,8 @@ absl::Status App::Serve() {
   end_users_handler_ =
       std::make_unique<EndUsersHandler>(*store_, *channels_, *reader_, *blind_index_);
   end_users_handler_->Register(router_);
-  privacy_requests_handler_ = std::make_unique<PrivacyRequestsHandler>(*store_, *privacy_);
+  privacy_requests_handler_ =
+      std::make_unique<PrivacyRequestsHandler>(*store_, *privacy_, *exports_, clock_);
   privacy_requests_handler_->Register(router_);
   legal_holds_handler_ = std::make_unique<LegalHoldsHandler>(*store_, *privacy_);
   legal_holds_handler_->Register(router_);
@@ -178,6 +184,13 @@ absl::Status App::Serve() {
         if (!finalized.ok()) {
           log::Error("sessions", "transcripts_failed",
                      {{"error", StdSv(finalized.status().ToString())}});
+        }
+        auto expired = exports_->DeleteExpired();
+        if (!expired.ok()) {
+          log::Error("privacy", "export_expiry_failed",
+                     {{"error", StdSv(expired.status().ToString())}});
+        } else if (*expired > 0) {
+          log::Info("privacy", "exports_expired", {{"deleted", *expired}});
         }
       });
   reapply_jobs_ = std::make_unique<PeriodicJob>(absl::Seconds(1), [this] {

@@ -40,6 +40,7 @@
 #include "messaging/reply_service.h"
 #include "messaging/transcripts.h"
 #include "privacy/audit_log.h"
+#include "privacy/export.h"
 #include "privacy/privacy_service.h"
 #include "privacy/search.h"
 #include "privacy/shred_log.h"
@@ -83,6 +84,7 @@ class App {
   privacy::AuditLog& audit() { return *audit_; }
   privacy::PrivacyService& privacy() { return *privacy_; }
   privacy::SearchService& search() { return *search_; }
+  privacy::ExportService& exports() { return *exports_; }
   crypto::FieldCipher& field_cipher() { return *field_cipher_; }
   // Null before Serve().
   SessionSweeper* sweeper() { return sweeper_.get(); }
@@ -137,6 +139,7 @@ class App {
   std::unique_ptr<AuditHandler> audit_handler_;
   std::unique_ptr<ConsentHandler> consent_handler_;
   std::unique_ptr<privacy::SearchService> search_;
+  std::unique_ptr<privacy::ExportService> exports_;
   std::unique_ptr<PrivacySearchHandler> search_handler_;
   std::unique_ptr<ReplyService> replies_;
   std::unique_ptr<TranscriptService> transcripts_;

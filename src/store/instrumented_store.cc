@@ -270,6 +270,11 @@ absl::StatusOr<std::vector<AuditRecord>> InstrumentedStore::ListAudit(std::strin
                                                                       int limit) {
   return Timed("list_audit", [&] { return base_.ListAudit(tenant_id, after_seq, limit); });
 }
+absl::StatusOr<std::vector<AuditRecord>> InstrumentedStore::ListAuditBySubject(
+    std::string_view tenant_id, std::string_view subject_hash, int64_t after_seq, int limit) {
+  return Timed("list_audit_by_subject",
+               [&] { return base_.ListAuditBySubject(tenant_id, subject_hash, after_seq, limit); });
+}
 absl::Status InstrumentedStore::PutPrivacyRequest(const PrivacyRequest& request) {
   return Timed("put_privacy_request", [&] { return base_.PutPrivacyRequest(request); });
 }

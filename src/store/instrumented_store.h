@@ -103,6 +103,10 @@ class InstrumentedStore final : public Store {
   absl::StatusOr<AuditRecord> AppendAudit(AuditRecord record, const AuditChainer& chain) override;
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(std::string_view tenant_id, int64_t after_seq,
                                                      int limit) override;
+  absl::StatusOr<std::vector<AuditRecord>> ListAuditBySubject(std::string_view tenant_id,
+                                                              std::string_view subject_hash,
+                                                              int64_t after_seq,
+                                                              int limit) override;
   absl::Status PutPrivacyRequest(const PrivacyRequest& request) override;
   absl::StatusOr<PrivacyRequest> GetPrivacyRequest(std::string_view tenant_id,
                                                    std::string_view request_id) override;

@@ -240,6 +240,12 @@ class Store {
   virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(std::string_view tenant_id,
                                                              int64_t after_seq, int limit) = 0;
 
+  // The records with this subject hash and seq > after_seq, in seq order.
+  virtual absl::StatusOr<std::vector<AuditRecord>> ListAuditBySubject(std::string_view tenant_id,
+                                                                      std::string_view subject_hash,
+                                                                      int64_t after_seq,
+                                                                      int limit) = 0;
+
   // Privacy requests. Put inserts or replaces; Get is NotFound for another tenant's.
   virtual absl::Status PutPrivacyRequest(const PrivacyRequest& request) = 0;
   virtual absl::StatusOr<PrivacyRequest> GetPrivacyRequest(std::string_view tenant_id,

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "crypto/hash.h"
 #include "gtest/gtest.h"
 #include "support/problem_matchers.h"
 #include "support/test_server.h"
@@ -299,6 +300,73 @@ TEST(PrivacyApi, SearchFindsEveryObjectThroughTheIndexesAndOnlyTrueMatches) {
   ExpectProblem(c.Get("/v1/privacy/search?q=" + std::string(300, 'a'), officer), 400,
                 "invalid_request");
   ExpectProblem(c.Get("/v1/privacy/search?q=ada", server.admin_key()), 403, "forbidden");
+}
+
+TEST(PrivacyApi, ExportIsOneStreamedDocumentWithAManifestUntilItExpiresOrTheSubjectIsErased) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto [user, session] = f.Customer("visitor-export-1", kName, "m-1");
+  ASSERT_EQ(
+      c.PostJson("/v1/sessions/" + session + "/entries", f.agent, {{"text", "hi there"}}).status,
+      201);
+  ASSERT_EQ(c.Send("POST", "/v1/sessions/" + session + "/end", f.server.admin_key()).status, 200);
+  auto [user2, session2] = f.Customer("visitor-export-1", kName, "m-2");  // a second session
+  ASSERT_EQ(user2, user);
+  Response r = f.Request("export", user);
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto req = r.Json();
+  EXPECT_EQ(req["status"], "completed");
+  std::string download = req["result"]["export"]["download"];
+  auto manifest = req["result"]["export"]["manifest"];
+  EXPECT_EQ(manifest["counts"]["sessions"], 2);
+  EXPECT_EQ(manifest["counts"]["entries"], 5);  // 2 messages, 2 acknowledgments, 1 reply
+
+  Response doc = c.Get(download, f.officer);
+  ASSERT_EQ(doc.status, 200) << doc.body;
+  EXPECT_EQ(doc.Header("transfer-encoding"), "chunked");
+  auto j = nlohmann::json::parse(doc.body);
+  EXPECT_EQ(j["format"], "convault-export-v1");
+  EXPECT_EQ(j["end_user"]["name"], kName);
+  EXPECT_EQ(j["end_user"]["platform_key"], "visitor-export-1");
+  ASSERT_EQ(j["sessions"].size(), 2u);
+  EXPECT_EQ(j["sessions"][0]["entries"][0]["text"], kText);
+  EXPECT_EQ(j["sessions"][0]["context"][0]["value"], "quillon.canary@example.org");
+  EXPECT_NE(j["sessions"][0]["transcript_text"].get<std::string>().find("hi there"),
+            std::string::npos);
+  EXPECT_EQ(j["consent_history"].size(), manifest["counts"]["consent_records"].get<size_t>());
+  EXPECT_EQ(j["privacy_requests"].size(), 1u);
+  EXPECT_GE(j["audit_records"].size(), 1u);
+  EXPECT_EQ(j["manifest"], manifest);
+  // The SHA-256 of a part is over its bytes as sent.
+  for (const char* part : {"end_user", "consent_history", "privacy_requests"}) {
+    EXPECT_EQ(manifest["sha256"][part], crypto::HexEncode(crypto::Sha256(j[part].dump()))) << part;
+  }
+  // On disk only ciphertext.
+  std::string file;
+  for (const auto& e : std::filesystem::directory_iterator(f.server.data_dir() + "/exports")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    file += bytes.str();
+  }
+  EXPECT_FALSE(file.empty());
+  EXPECT_EQ(file.find(kName), std::string::npos);
+  EXPECT_EQ(file.find("quillon"), std::string::npos);
+  ExpectProblem(c.Get(download, f.agent), 403, "forbidden");
+
+  // Expired after 30 days: refused, and the file is deleted.
+  f.server.clock().Advance(absl::Hours(24 * 30) + absl::Seconds(1));
+  ExpectProblem(c.Get(download, f.officer), 410, "export_expired");
+  EXPECT_EQ(*f.server.app().exports().DeleteExpired(), 1);
+  EXPECT_TRUE(std::filesystem::is_empty(f.server.data_dir() + "/exports"));
+
+  // A new export, then erasure: the file goes with the subject.
+  std::string again = f.Request("export", user).Json()["result"]["export"]["download"];
+  EXPECT_EQ(c.Get(again, f.officer).status, 200);
+  auto erased = f.Request("erase", user).Json();
+  EXPECT_EQ(erased["result"]["certificate"]["counts"]["exports"], 2);
+  ExpectProblem(c.Get(again, f.officer), 410, "export_expired");
+  EXPECT_TRUE(std::filesystem::is_empty(f.server.data_dir() + "/exports"));
 }
 
 TEST(PrivacyApi, AuditLogRecordsReadsAndChangesAndDetectsTampering) {

@@ -203,6 +203,12 @@ TEST(Cli, PrivacyEraseCertificateAndAuditVerifyBesideARunningServer) {
   auto found = RunCommand({kBin, "privacy", "search", "cli-erasee", "--data", data});
   ASSERT_EQ(found.exit_code, 0) << found.err;
   EXPECT_THAT(found.out, HasSubstr("\"end_user_id\":\"" + user + "\""));
+  auto exported = RunCommand(
+      {kBin, "privacy", "export", user, "--data", data, "--out", dir.File("export.json")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err << exported.out;
+  auto document = nlohmann::json::parse(testing::ReadFileOrEmpty(dir.File("export.json")));
+  EXPECT_EQ(document["end_user"]["platform_key"], "cli-erasee");
+  EXPECT_EQ(document["manifest"]["counts"]["entries"], 1);
   auto erased = RunCommand({kBin, "privacy", "erase", user, "--data", data, "--reason", "asked"});
   ASSERT_EQ(erased.exit_code, 0) << erased.err << erased.out;
   auto out = nlohmann::json::parse(erased.out);

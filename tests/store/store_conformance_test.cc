@@ -720,6 +720,15 @@ TEST_P(StoreConformance, AuditRecordsAreNumberedAndChainedPerTenant) {
   EXPECT_EQ((*list)[0].at, clock_.Now());
   EXPECT_EQ(store_->ListAudit("ten_a", 1, 10)->size(), 1u);
   EXPECT_EQ(store_->ListAudit("ten_b", 0, 10)->size(), 1u);
+  r.tenant_id = "ten_a";
+  r.subject_hash = "abc";
+  ASSERT_TRUE(store_->AppendAudit(r, chain).ok());  // seq 3
+  auto mine = store_->ListAuditBySubject("ten_a", "abc", 0, 10);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ(mine->at(0).seq, 3);
+  EXPECT_TRUE(store_->ListAuditBySubject("ten_a", "abc", 3, 10)->empty());
+  EXPECT_TRUE(store_->ListAuditBySubject("ten_b", "abc", 0, 10)->empty());
 }
 
 TEST_P(StoreConformance, PrivacyRequestsRoundTripNewestFirst) {

@@ -26,6 +26,8 @@ void PrivacyRequestsHandler::Register(Router& router) {
               [this](const RequestContext& c) { return List(c); }});
   router.Add({"GET", "/v1/privacy/requests/{id}", false, kOfficers,
               [this](const RequestContext& c) { return Get(c); }});
+  router.Add({"GET", "/v1/privacy/requests/{id}/export", false, kOfficers,
+              [this](const RequestContext& c) { return Download(c); }});
 }
 
 Json PrivacyRequestJson(privacy::PrivacyService& privacy, const PrivacyRequest& r) {
@@ -56,8 +58,9 @@ absl::StatusOr<HttpResponse> PrivacyRequestsHandler::Create(const RequestContext
   JsonFields f(*body);
   f.RejectUnknown({"type", "end_user_id", "reason"});
   auto type = f.RequiredString("type", 1, 32);
-  if (type && *type != "erase" && *type != "restrict" && *type != "lift_restriction") {
-    f.AddError("type", "must be erase, restrict or lift_restriction");
+  if (type && *type != "erase" && *type != "export" && *type != "restrict" &&
+      *type != "lift_restriction") {
+    f.AddError("type", "must be erase, export, restrict or lift_restriction");
   }
   auto end_user_id = f.RequiredString("end_user_id", 1, 100);
   auto reason = f.OptionalString("reason", 0, 2000);
@@ -84,6 +87,34 @@ absl::StatusOr<HttpResponse> PrivacyRequestsHandler::List(const RequestContext& 
   Json out = {{"items", std::move(items)}, {"next_cursor", nullptr}};
   if (page->next_cursor) out["next_cursor"] = *page->next_cursor;
   return JsonResponse(200, out);
+}
+
+absl::StatusOr<HttpResponse> PrivacyRequestsHandler::Download(const RequestContext& ctx) {
+  const std::string& id = ctx.param("id");
+  if (!IsWellFormedId(id, "prq")) return absl::NotFoundError("no such privacy request");
+  auto request = store_.GetPrivacyRequest(ctx.principal->tenant_id, id);
+  if (absl::IsNotFound(request.status())) return absl::NotFoundError("no such privacy request");
+  if (!request.ok()) return request.status();
+  ctx.audit_subject = request->end_user_id;
+  if (request->type != "export" || request->status != "completed") {
+    return absl::NotFoundError("this request has no export to download");
+  }
+  if (clock_.Now() >= request->completed_at + privacy::ExportService::kLifetime) {
+    return WithCode(absl::NotFoundError("the export has expired and was deleted"),
+                    "export_expired");
+  }
+  auto source = exports_.Open(*request);
+  if (absl::IsNotFound(source.status())) {
+    return WithCode(absl::NotFoundError("the export is no longer available"), "export_expired");
+  }
+  if (!source.ok()) return source.status();
+  HttpResponse res;
+  res.status = 200;
+  res.content_type = "application/json";
+  res.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"" + request->id + ".json\"");
+  res.stream = std::move(*source);
+  return res;
 }
 
 absl::StatusOr<HttpResponse> PrivacyRequestsHandler::Get(const RequestContext& ctx) {

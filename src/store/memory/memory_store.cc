@@ -827,6 +827,19 @@ absl::StatusOr<std::vector<AuditRecord>> MemoryStore::ListAudit(std::string_view
   return out;
 }
 
+absl::StatusOr<std::vector<AuditRecord>> MemoryStore::ListAuditBySubject(
+    std::string_view tenant_id, std::string_view subject_hash, int64_t after_seq, int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<AuditRecord> out;
+  for (auto it = audit_.upper_bound({std::string(tenant_id), after_seq});
+       it != audit_.end() && it->first.first == tenant_id && static_cast<int>(out.size()) < limit;
+       ++it) {
+    if (it->second.subject_hash == subject_hash) out.push_back(it->second);
+  }
+  return out;
+}
+
 absl::Status MemoryStore::PutPrivacyRequest(const PrivacyRequest& request) {
   absl::MutexLock lock(&mu_);
   CV_RETURN_IF_ERROR(CheckOpen());

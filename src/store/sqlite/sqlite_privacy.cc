@@ -124,6 +124,24 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteStore::ListAudit(std::string_view
   });
 }
 
+absl::StatusOr<std::vector<AuditRecord>> SqliteStore::ListAuditBySubject(
+    std::string_view tenant_id, std::string_view subject_hash, int64_t after_seq, int limit) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<AuditRecord>> {
+    CV_SQL(q, c,
+           "SELECT " CV_AUDIT_COLUMNS
+           " FROM audit_log WHERE tenant_id = ? AND subject_hash = ? AND seq > ? ORDER BY seq "
+           "LIMIT ?");
+    q->Bind(1, tenant_id).Bind(2, subject_hash).Bind(3, after_seq).Bind(4, int64_t{limit});
+    std::vector<AuditRecord> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      out.push_back(AuditFromRow(*q));
+    }
+    return out;
+  });
+}
+
 absl::Status SqliteStore::PutPrivacyRequest(const PrivacyRequest& r) {
   return writer_->Write([&](Connection& c) -> absl::Status {
     CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");

@@ -1,0 +1,405 @@
+#include "privacy/export.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/time_format.h"
+#include "nlohmann/json.hpp"
+#include "openssl/evp.h"
+
+namespace convault::privacy {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+constexpr size_t kChunkBytes = 64 * 1024;
+
+Json Optional(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+
+std::string Time(absl::Time t) { return t == absl::InfinitePast() ? "" : FormatRfc3339(t); }
+
+// Where chunk `n` of an export is sealed; the last chunk has its own name,
+// so that a file cut short does not read as complete.
+std::string ChunkName(size_t n, bool last) { return absl::StrCat(last ? "last-" : "chunk-", n); }
+
+crypto::FieldContext ChunkField(const PrivacyRequest& r, const std::string& name) {
+  return {r.tenant_id, "export", r.id, name, r.end_user_id};
+}
+
+// Incremental SHA-256 of one part of the document.
+class PartHash {
+ public:
+  PartHash() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+  ~PartHash() { EVP_MD_CTX_free(ctx_); }
+  PartHash(const PartHash&) = delete;
+  PartHash& operator=(const PartHash&) = delete;
+  void Add(std::string_view bytes) { EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()); }
+  std::string Hex() {
+    unsigned char digest[32];
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(ctx_, digest, &n);
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < n; ++i) {
+      out.push_back(kHex[digest[i] >> 4]);
+      out.push_back(kHex[digest[i] & 15]);
+    }
+    return out;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+// Writes the document: buffers up to a chunk, seals and appends it; hashes
+// the bytes of the part being written.
+class SealedWriter {
+ public:
+  SealedWriter(crypto::FieldCipher& cipher, const PrivacyRequest& request, std::ofstream& out)
+      : cipher_(cipher), request_(request), out_(out) {}
+
+  absl::Status Write(std::string_view bytes) {
+    if (part_ != nullptr) part_->Add(bytes);
+    buffer_.append(bytes);
+    total_ += bytes.size();
+    while (buffer_.size() >= kChunkBytes) {
+      CV_RETURN_IF_ERROR(Flush(buffer_.substr(0, kChunkBytes), false));
+      buffer_.erase(0, kChunkBytes);
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Finish() { return Flush(buffer_, true); }
+  void HashInto(PartHash* part) { part_ = part; }
+  int64_t total() const { return static_cast<int64_t>(total_); }
+
+ private:
+  absl::Status Flush(std::string_view bytes, bool last) {
+    auto sealed = cipher_.Seal(ChunkField(request_, ChunkName(chunks_, last)), bytes);
+    if (!sealed.ok()) return sealed.status();
+    uint32_t n = static_cast<uint32_t>(sealed->size());
+    char len[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                   static_cast<char>(n >> 8), static_cast<char>(n)};
+    out_.write(len, 4);
+    out_.write(sealed->data(), static_cast<std::streamsize>(sealed->size()));
+    if (!out_) return absl::UnavailableError("cannot write the export file");
+    ++chunks_;
+    return absl::OkStatus();
+  }
+
+  crypto::FieldCipher& cipher_;
+  const PrivacyRequest& request_;
+  std::ofstream& out_;
+  std::string buffer_;
+  size_t total_ = 0;
+  size_t chunks_ = 0;
+  PartHash* part_ = nullptr;
+};
+
+// Reads the sealed chunks back, one per Next().
+class ExportSource final : public BodySource {
+ public:
+  ExportSource(crypto::FieldCipher& cipher, PrivacyRequest request, std::string path)
+      : cipher_(cipher), request_(std::move(request)), in_(path, std::ios::binary) {}
+
+  bool ok() const { return static_cast<bool>(in_); }
+
+  absl::StatusOr<std::optional<std::string>> Next() override {
+    if (done_) return std::optional<std::string>();
+    unsigned char len[4];
+    if (!in_.read(reinterpret_cast<char*>(len), 4)) {
+      return absl::DataLossError("the export file ends before its last chunk");
+    }
+    uint32_t n = (uint32_t{len[0]} << 24) | (uint32_t{len[1]} << 16) | (uint32_t{len[2]} << 8) |
+                 uint32_t{len[3]};
+    if (n > 2 * kChunkBytes) return absl::DataLossError("the export file is damaged");
+    std::string sealed(n, '\0');
+    if (!in_.read(sealed.data(), n)) return absl::DataLossError("the export file is cut short");
+    auto plain = cipher_.Open(ChunkField(request_, ChunkName(chunks_, false)), sealed);
+    if (!plain.ok()) {
+      plain = cipher_.Open(ChunkField(request_, ChunkName(chunks_, true)), sealed);
+      if (!plain.ok()) return plain.status();
+      done_ = true;
+    }
+    ++chunks_;
+    return std::optional<std::string>(std::move(*plain));
+  }
+
+ private:
+  crypto::FieldCipher& cipher_;
+  const PrivacyRequest request_;
+  std::ifstream in_;
+  size_t chunks_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::string ExportService::PathOf(const PrivacyRequest& r) const {
+  return (fs::path(dir_) / absl::StrCat(r.tenant_id, ".", r.id, ".cvx")).string();
+}
+
+absl::StatusOr<ExportSummary> ExportService::Write(const PrivacyRequest& r) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
+  auto user = reader_.EndUser(r.tenant_id, r.end_user_id);
+  if (!user.ok()) return user.status();
+  const std::string path = PathOf(r);
+  const std::string partial = path + ".partial";
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+  if (!out) return absl::UnavailableError("cannot create the export file");
+  fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace, ec);
+  SealedWriter w(cipher_, r, out);
+  std::map<std::string, int64_t> counts;
+  std::map<std::string, std::string> hashes;
+  // Writes one part: `"name":` then what `body` writes, hashed.
+  auto part = [&](const char* name, const std::function<absl::Status()>& body) -> absl::Status {
+    CV_RETURN_IF_ERROR(w.Write(absl::StrCat(",\"", name, "\":")));
+    PartHash hash;
+    w.HashInto(&hash);
+    absl::Status s = body();
+    w.HashInto(nullptr);
+    hashes[name] = hash.Hex();
+    return s;
+  };
+
+  Json head = {{"format", "convault-export-v1"},
+               {"request_id", r.id},
+               {"tenant_id", r.tenant_id},
+               {"generated_at", FormatRfc3339(clock_.Now())}};
+  std::string head_text = head.dump();
+  head_text.pop_back();  // the object stays open for the parts
+  absl::Status status = w.Write(head_text);
+  if (!status.ok()) return status;
+
+  const EndUser& u = user->end_user;
+  status = part("end_user", [&] {
+    counts["end_users"] = 1;
+    return w.Write(Json{{"id", u.id},
+                        {"channel_id", u.channel_id},
+                        {"platform_key", Optional(user->platform_key)},
+                        {"name", Optional(user->name)},
+                        {"profile_picture_url", Optional(user->profile_picture_url)},
+                        {"locale", u.locale},
+                        {"has_initial_response_sent", u.has_initial_response_sent},
+                        {"processing_restricted", u.processing_restricted},
+                        {"legal_hold", u.legal_hold},
+                        {"created_at", FormatRfc3339(u.created_at)},
+                        {"updated_at", FormatRfc3339(u.updated_at)}}
+                       .dump());
+  });
+  if (!status.ok()) return status;
+
+  status = part("sessions", [&]() -> absl::Status {
+    CV_RETURN_IF_ERROR(w.Write("["));
+    SessionFilter filter;
+    filter.end_user_id = u.id;
+    ListOptions options;
+    options.limit = 100;
+    bool first = true;
+    while (true) {
+      auto page = store_.ListSessions(r.tenant_id, filter, options);
+      if (!page.ok()) return page.status();
+      for (const Session& s : page->items) {
+        Json session = {
+            {"id", s.id},
+            {"channel_id", s.channel_id},
+            {"status", std::string(SessionStatusName(s.status))},
+            {"started_at", FormatRfc3339(s.started_at)},
+            {"last_activity_at", FormatRfc3339(s.last_activity_at)},
+            {"ended_at",
+             Time(s.status == SessionStatus::kEnded ? s.ended_at : absl::InfinitePast())},
+            {"end_reason", s.end_reason}};
+        auto participants = reader_.Participants(s);
+        if (!participants.ok()) return participants.status();
+        Json people = Json::array();
+        for (const OpenedParticipant& p : *participants) {
+          people.push_back({{"id", p.participant.id},
+                            {"role", std::string(ActorTypeName(p.participant.role))},
+                            {"display_name", Optional(p.display_name)},
+                            {"joined_at", FormatRfc3339(p.participant.joined_at)}});
+        }
+        counts["participants"] += static_cast<int64_t>(people.size());
+        session["participants"] = std::move(people);
+        auto context = reader_.Context(s);
+        if (!context.ok()) return context.status();
+        Json ctx = Json::array();
+        for (const OpenedContext& c : *context) {
+          ctx.push_back({{"id", c.id}, {"key", Optional(c.key)}, {"value", Optional(c.value)}});
+        }
+        counts["context_entries"] += static_cast<int64_t>(ctx.size());
+        session["context"] = std::move(ctx);
+        std::string text = session.dump();
+        text.pop_back();
+        CV_RETURN_IF_ERROR(w.Write(absl::StrCat(first ? "" : ",", text, ",\"entries\":[")));
+        first = false;
+        ++counts["sessions"];
+        // Entries a page at a time.
+        int64_t after = 0;
+        bool first_entry = true;
+        while (true) {
+          auto entries = reader_.Entries(s, after, 200);
+          if (!entries.ok()) return entries.status();
+          if (entries->empty()) break;
+          for (const OpenedEntry& o : *entries) {
+            const Entry& e = o.entry;
+            Json payload = nullptr;
+            if (o.payload_json) payload = Json::parse(*o.payload_json, nullptr, false);
+            if (payload.is_discarded()) payload = nullptr;
+            Json entry = {
+                {"id", e.id},
+                {"seq", e.seq},
+                {"created_at", FormatRfc3339(e.created_at)},
+                {"direction", e.direction == Direction::kInbound ? "inbound" : "outbound"},
+                {"actor_type", std::string(ActorTypeName(e.actor))},
+                {"actor_name", Optional(o.actor_name)},
+                {"text", Optional(o.text)},
+                {"payload", std::move(payload)},
+                {"message_id", e.external_id},
+                {"delivery_status", std::string(DeliveryStatusName(e.delivery_status))}};
+            CV_RETURN_IF_ERROR(w.Write(absl::StrCat(first_entry ? "" : ",", entry.dump())));
+            first_entry = false;
+            ++counts["entries"];
+            after = e.seq;
+          }
+        }
+        auto transcript = transcripts_.Render(s, "text");
+        if (!transcript.ok()) return transcript.status();
+        ++counts["transcripts"];
+        CV_RETURN_IF_ERROR(
+            w.Write(absl::StrCat("],\"transcript_text\":", Json(transcript->second).dump(), "}")));
+      }
+      if (!page->next_cursor) break;
+      options.after = *page->next_cursor;
+    }
+    return w.Write("]");
+  });
+  if (!status.ok()) return status;
+
+  status = part("consent_history", [&]() -> absl::Status {
+    auto ledger = store_.ListConsent(r.tenant_id, u.id);
+    if (!ledger.ok()) return ledger.status();
+    Json items = Json::array();
+    for (const ConsentRecord& c : *ledger) {
+      Json evidence = Json::parse(c.evidence, nullptr, false);
+      if (evidence.is_discarded() || evidence.contains("sealed")) evidence = Json::object();
+      items.push_back({{"id", c.id},
+                       {"channel_id", c.channel_id},
+                       {"purpose", c.purpose},
+                       {"status", c.status},
+                       {"source", c.source},
+                       {"evidence", evidence},
+                       {"captured_at", FormatRfc3339(c.captured_at)},
+                       {"effective_from", FormatRfc3339(c.effective_from)}});
+    }
+    counts["consent_records"] = static_cast<int64_t>(items.size());
+    return w.Write(items.dump());
+  });
+  if (!status.ok()) return status;
+
+  status = part("privacy_requests", [&]() -> absl::Status {
+    Json items = Json::array();
+    ListOptions options;
+    options.limit = 500;
+    while (true) {
+      auto page = store_.ListPrivacyRequests(r.tenant_id, options);
+      if (!page.ok()) return page.status();
+      for (const PrivacyRequest& p : page->items) {
+        if (p.end_user_id != u.id) continue;
+        items.push_back({{"id", p.id},
+                         {"type", p.type},
+                         {"status", p.id == r.id ? "completed" : p.status},
+                         {"created_at", FormatRfc3339(p.created_at)},
+                         {"due_at", FormatRfc3339(p.due_at)},
+                         {"completed_at", Time(p.completed_at)}});
+      }
+      if (!page->next_cursor) break;
+      options.after = *page->next_cursor;
+    }
+    counts["privacy_requests"] = static_cast<int64_t>(items.size());
+    return w.Write(items.dump());
+  });
+  if (!status.ok()) return status;
+
+  status = part("audit_records", [&]() -> absl::Status {
+    auto hash = audit_.SubjectHash(r.tenant_id, u.id);
+    if (!hash.ok()) return hash.status();
+    CV_RETURN_IF_ERROR(w.Write("["));
+    int64_t after = 0;
+    bool first = true;
+    while (true) {
+      auto page = store_.ListAuditBySubject(r.tenant_id, *hash, after, 1000);
+      if (!page.ok()) return page.status();
+      if (page->empty()) break;
+      for (const AuditRecord& a : *page) {
+        Json record = {{"seq", a.seq},       {"at", FormatRfc3339(a.at)}, {"actor", a.actor},
+                       {"action", a.action}, {"purpose", a.purpose},      {"outcome", a.outcome}};
+        CV_RETURN_IF_ERROR(w.Write(absl::StrCat(first ? "" : ",", record.dump())));
+        first = false;
+        ++counts["audit_records"];
+        after = a.seq;
+      }
+    }
+    return w.Write("]");
+  });
+  if (!status.ok()) return status;
+
+  Json manifest = {{"counts", counts}, {"sha256", hashes}};
+  CV_RETURN_IF_ERROR(w.Write(absl::StrCat(",\"manifest\":", manifest.dump(), "}")));
+  CV_RETURN_IF_ERROR(w.Finish());
+  out.close();
+  if (!out) return absl::UnavailableError("cannot write the export file");
+  fs::rename(partial, path, ec);
+  if (ec) return absl::UnavailableError("cannot finish the export file");
+  ExportSummary summary;
+  summary.bytes = w.total();
+  summary.expires_at = clock_.Now() + kLifetime;
+  summary.manifest_json = manifest.dump();
+  return summary;
+}
+
+absl::StatusOr<std::shared_ptr<BodySource>> ExportService::Open(const PrivacyRequest& r) {
+  auto source = std::make_shared<ExportSource>(cipher_, r, PathOf(r));
+  if (!source->ok()) return absl::NotFoundError("the export is no longer available");
+  return std::shared_ptr<BodySource>(std::move(source));
+}
+
+absl::Status ExportService::Delete(const PrivacyRequest& r) {
+  std::error_code ec;
+  fs::remove(PathOf(r), ec);
+  fs::remove(PathOf(r) + ".partial", ec);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> ExportService::DeleteExpired() {
+  std::error_code ec;
+  if (!fs::exists(dir_, ec)) return 0;
+  int deleted = 0;
+  for (const auto& f : fs::directory_iterator(dir_, ec)) {
+    std::string name = f.path().filename().string();
+    std::vector<std::string> parts = absl::StrSplit(name, '.');
+    if (parts.size() == 4 && parts[2] == "cvx" && parts[3] == "partial") {
+      // Left by a crash mid-write: gone once its request is no longer pending.
+      auto request = store_.GetPrivacyRequest(parts[0], parts[1]);
+      if (!request.ok() || request->status != "pending") fs::remove(f.path(), ec);
+      continue;
+    }
+    if (parts.size() != 3 || parts[2] != "cvx") continue;
+    auto request = store_.GetPrivacyRequest(parts[0], parts[1]);
+    bool expired = !request.ok() || request->completed_at == absl::InfinitePast() ||
+                   clock_.Now() >= request->completed_at + kLifetime;
+    if (!expired) continue;
+    fs::remove(f.path(), ec);
+    if (!ec) ++deleted;
+  }
+  return deleted;
+}
+
+}  // namespace convault::privacy
