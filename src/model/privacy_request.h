@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 
@@ -35,6 +36,12 @@ struct ErasureCounts {
   int64_t consent_records = 0;
   int64_t index_entries = 0;
   int64_t inbound_records = 0;
+};
+
+// One batch of the retention sweep (PRIVACY.md section 7).
+struct RetentionBatch {
+  ErasureCounts deleted;  // end_users stays 0: emptied end users are erased separately
+  std::vector<std::string> emptied_end_users;  // no session left after this batch
 };
 
 }  // namespace convault

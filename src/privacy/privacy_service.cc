@@ -88,7 +88,9 @@ absl::StatusOr<PrivacyRequest> PrivacyService::Submit(std::string_view tenant_id
   r.requested_by = std::string(who.key_id);
   r.result = "{}";
   r.created_at = clock_.Now();
-  r.due_at = r.created_at + kDue;
+  auto settings = store_.GetSettings(tenant_id);
+  if (!settings.ok()) return settings.status();
+  r.due_at = r.created_at + absl::Hours(24) * settings->erase_due_days;
   if (!reason.empty()) {
     CV_ASSIGN_OR_RETURN(r.reason_sealed, cipher_.Seal(ReasonField(r), reason));
   }

@@ -94,6 +94,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
       *app->store_, *app->field_cipher_, *app->reader_, *app->transcripts_, *app->audit_, clock,
       (std::filesystem::path(config.data_dir) / "exports").string());
   app->privacy_->set_exports(app->exports_.get());
+  app->retention_ = std::make_unique<privacy::RetentionSweeper>(*app->store_, *app->privacy_,
+                                                                *app->audit_, clock);
   app->search_ = std::make_unique<privacy::SearchService>(*app->store_, *app->field_cipher_,
                                                           *app->blind_index_);
   crypto::KeyManager* km = app->key_manager_.get();
@@ -171,28 +173,36 @@ absl::Status App::Serve() {
   audit_handler_->Register(router_);
   service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_, audit_.get());
   sweeper_ = std::make_unique<SessionSweeper>(*store_, clock_);
-  session_jobs_ = std::make_unique<PeriodicJob>(
-      absl::Seconds(config_.messaging.sweep_interval_seconds), [this] {
-        auto counts = sweeper_->RunOnce();
-        if (!counts.ok()) {
-          log::Error("sessions", "sweep_failed", {{"error", StdSv(counts.status().ToString())}});
-        } else if (counts->made_inactive + counts->ended > 0) {
-          log::Info("sessions", "swept",
-                    {{"inactive", counts->made_inactive}, {"ended", counts->ended}});
-        }
-        auto finalized = transcripts_->RunOnce();
-        if (!finalized.ok()) {
-          log::Error("sessions", "transcripts_failed",
-                     {{"error", StdSv(finalized.status().ToString())}});
-        }
-        auto expired = exports_->DeleteExpired();
-        if (!expired.ok()) {
-          log::Error("privacy", "export_expiry_failed",
-                     {{"error", StdSv(expired.status().ToString())}});
-        } else if (*expired > 0) {
-          log::Info("privacy", "exports_expired", {{"deleted", *expired}});
-        }
-      });
+  session_jobs_ = std::make_unique<
+      PeriodicJob>(absl::Seconds(config_.messaging.sweep_interval_seconds), [this] {
+    auto counts = sweeper_->RunOnce();
+    if (!counts.ok()) {
+      log::Error("sessions", "sweep_failed", {{"error", StdSv(counts.status().ToString())}});
+    } else if (counts->made_inactive + counts->ended > 0) {
+      log::Info("sessions", "swept",
+                {{"inactive", counts->made_inactive}, {"ended", counts->ended}});
+    }
+    auto finalized = transcripts_->RunOnce();
+    if (!finalized.ok()) {
+      log::Error("sessions", "transcripts_failed",
+                 {{"error", StdSv(finalized.status().ToString())}});
+    }
+    auto retained = retention_->RunOnce();
+    if (!retained.ok()) {
+      log::Error("privacy", "retention_failed", {{"error", StdSv(retained.status().ToString())}});
+    } else if (retained->deleted.sessions > 0) {
+      log::Info("privacy", "retention_swept",
+                {{"sessions", retained->deleted.sessions},
+                 {"end_users_erased", retained->end_users_erased}});
+    }
+    auto expired = exports_->DeleteExpired();
+    if (!expired.ok()) {
+      log::Error("privacy", "export_expiry_failed",
+                 {{"error", StdSv(expired.status().ToString())}});
+    } else if (*expired > 0) {
+      log::Info("privacy", "exports_expired", {{"deleted", *expired}});
+    }
+  });
   reapply_jobs_ = std::make_unique<PeriodicJob>(absl::Seconds(1), [this] {
     while (true) {
       auto moved = reapply_->RunOnce();

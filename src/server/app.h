@@ -42,6 +42,7 @@
 #include "privacy/audit_log.h"
 #include "privacy/export.h"
 #include "privacy/privacy_service.h"
+#include "privacy/retention.h"
 #include "privacy/search.h"
 #include "privacy/shred_log.h"
 #include "server/data_dir.h"
@@ -85,6 +86,7 @@ class App {
   privacy::PrivacyService& privacy() { return *privacy_; }
   privacy::SearchService& search() { return *search_; }
   privacy::ExportService& exports() { return *exports_; }
+  privacy::RetentionSweeper& retention() { return *retention_; }
   crypto::FieldCipher& field_cipher() { return *field_cipher_; }
   // Null before Serve().
   SessionSweeper* sweeper() { return sweeper_.get(); }
@@ -140,6 +142,7 @@ class App {
   std::unique_ptr<ConsentHandler> consent_handler_;
   std::unique_ptr<privacy::SearchService> search_;
   std::unique_ptr<privacy::ExportService> exports_;
+  std::unique_ptr<privacy::RetentionSweeper> retention_;
   std::unique_ptr<PrivacySearchHandler> search_handler_;
   std::unique_ptr<ReplyService> replies_;
   std::unique_ptr<TranscriptService> transcripts_;

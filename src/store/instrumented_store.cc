@@ -306,6 +306,12 @@ absl::Status InstrumentedStore::SetProcessingRestricted(std::string_view tenant_
     return base_.SetProcessingRestricted(tenant_id, end_user_id, restricted, at);
   });
 }
+absl::StatusOr<RetentionBatch> InstrumentedStore::ExpireSessions(std::string_view tenant_id,
+                                                                 std::string_view channel_id,
+                                                                 absl::Time before, int limit) {
+  return Timed("expire_sessions",
+               [&] { return base_.ExpireSessions(tenant_id, channel_id, before, limit); });
+}
 absl::StatusOr<ErasureCounts> InstrumentedStore::EraseSubject(std::string_view tenant_id,
                                                               std::string_view end_user_id) {
   return Timed("erase_subject", [&] { return base_.EraseSubject(tenant_id, end_user_id); });

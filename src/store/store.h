@@ -276,6 +276,15 @@ class Store {
   virtual absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
                                                      std::string_view end_user_id) = 0;
 
+  // Retention: deletes, in one transaction, up to `limit` sessions of the
+  // channel whose last activity is before `before` and whose end user is not
+  // under legal hold, with their entries, participants, context entries,
+  // transcripts, outbox rows, tokenized originals, inbound records and
+  // blind-index entries. Reports the end users left with no session.
+  virtual absl::StatusOr<RetentionBatch> ExpireSessions(std::string_view tenant_id,
+                                                        std::string_view channel_id,
+                                                        absl::Time before, int limit) = 0;
+
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;
 };

@@ -369,6 +369,60 @@ TEST(PrivacyApi, ExportIsOneStreamedDocumentWithAManifestUntilItExpiresOrTheSubj
   EXPECT_TRUE(std::filesystem::is_empty(f.server.data_dir() + "/exports"));
 }
 
+TEST(PrivacyApi, RetentionDeletesOldSessionsErasesEmptiedEndUsersAndHonoursLegalHolds) {
+  Fixture f;
+  auto& c = f.server.client();
+  ASSERT_EQ(c.Send("PATCH", "/v1/channels/" + f.channel, f.server.admin_key(),
+                   R"({"retention_days": 10})", {{"Content-Type", "application/json"}})
+                .status,
+            200);
+  auto [old_user, old_session] = f.Customer("visitor-old-1", kName, "m-1");
+  auto [held_user, held_session] = f.Customer("visitor-held-1", kControlName, "m-2");
+  ASSERT_EQ(c.Send("PUT", "/v1/end-users/" + held_user + "/legal-hold", f.officer,
+                   R"({"reason":"case 9"})", {{"Content-Type", "application/json"}})
+                .status,
+            200);
+  f.server.clock().Advance(absl::Hours(24 * 8));
+  auto [recent_user, recent_session] = f.Customer("visitor-recent-1", "Recent Person", "m-3");
+  // Nothing is old enough yet.
+  auto none = f.server.app().retention().RunOnce();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->deleted.sessions, 0);
+
+  f.server.clock().Advance(absl::Hours(24 * 3));  // the first two are 11 days old
+  auto swept = f.server.app().retention().RunOnce();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->deleted.sessions, 1);
+  EXPECT_EQ(swept->deleted.entries, 2);  // the message and its acknowledgment
+  EXPECT_EQ(swept->end_users_erased, 1);
+  ExpectProblem(c.Get("/v1/sessions/" + old_session, f.server.admin_key()), 404, "not_found");
+  ExpectProblem(c.Get("/v1/end-users/" + old_user, f.officer), 404, "not_found");
+  EXPECT_TRUE(f.server.app()
+                  .key_store()
+                  .ListVersions({f.server.tenant_id(), WrappedKeyKind::kSubjectDek, old_user})
+                  ->empty());
+  EXPECT_EQ(c.Get("/v1/sessions/" + held_session, f.server.admin_key()).status, 200);
+  EXPECT_EQ(c.Get("/v1/sessions/" + recent_session, f.server.admin_key()).status, 200);
+  // Idempotent.
+  EXPECT_EQ(f.server.app().retention().RunOnce()->deleted.sessions, 0);
+  // The counts are in the audit log, and the erasure has its request and certificate.
+  auto audit = c.Get("/v1/audit?limit=1000", f.auditor).Json()["items"];
+  bool swept_seen = false;
+  for (const auto& x : audit) {
+    if (x["action"] == "retention.sweep") {
+      swept_seen = true;
+      EXPECT_EQ(x["detail"]["sessions"], 1);
+      EXPECT_EQ(x["detail"]["end_users_erased"], 1);
+    }
+  }
+  EXPECT_TRUE(swept_seen);
+  auto requests = c.Get("/v1/privacy/requests", f.officer).Json()["items"];
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0]["requested_by"], "system");
+  EXPECT_EQ(requests[0]["reason"], "retention period passed");
+  EXPECT_TRUE(requests[0]["result"]["certificate"].is_object());
+}
+
 TEST(PrivacyApi, AuditLogRecordsReadsAndChangesAndDetectsTampering) {
   Fixture f;
   auto& c = f.server.client();

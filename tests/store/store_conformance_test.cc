@@ -661,6 +661,32 @@ TEST_P(StoreConformance, EraseSubjectRemovesEveryRowOfTheSubjectAndNoOther) {
   EXPECT_EQ(again->end_users + again->entries + again->index_entries, 0);
 }
 
+TEST_P(StoreConformance, ExpireSessionsDeletesOldSessionsButNotHeldOnes) {
+  AddTenant("ten_a", "a");
+  absl::Time old = clock_.Now();
+  AddSubject(*store_, "ten_a", "eu_1", "a", old);
+  AddSubject(*store_, "ten_a", "eu_2", "b", old);
+  ASSERT_TRUE(store_->PutLegalHold({"ten_a", "eu_2", "r", "k", old}).ok());
+  clock_.Advance(absl::Hours(48));
+  auto batch = store_->ExpireSessions("ten_a", "ch_1", clock_.Now() - absl::Hours(24), 10);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_EQ(batch->deleted.sessions, 1);
+  EXPECT_EQ(batch->deleted.entries, 2);
+  EXPECT_EQ(batch->deleted.participants, 1);
+  EXPECT_EQ(batch->deleted.context_entries, 1);
+  EXPECT_EQ(batch->deleted.transcripts, 1);
+  EXPECT_EQ(batch->deleted.tokens, 1);
+  EXPECT_EQ(batch->deleted.inbound_records, 1);
+  EXPECT_EQ(batch->deleted.index_entries, 1);  // the email found in the entry
+  EXPECT_EQ(batch->emptied_end_users, std::vector<std::string>{"eu_1"});
+  EXPECT_TRUE(store_->GetEndUser("ten_a", "eu_1").ok());  // erased by the caller, not here
+  EXPECT_TRUE(absl::IsNotFound(store_->GetSession("ten_a", "ses_a").status()));
+  EXPECT_TRUE(store_->GetSession("ten_a", "ses_b").ok());
+  auto again = store_->ExpireSessions("ten_a", "ch_1", clock_.Now() - absl::Hours(24), 10);
+  EXPECT_EQ(again->deleted.sessions, 0);
+  EXPECT_TRUE(store_->ExpireSessions("ten_a", "ch_1", old, 10)->emptied_end_users.empty());
+}
+
 TEST_P(StoreConformance, LegalHoldBlocksErasureUntilLifted) {
   AddTenant("ten_a", "a");
   AddSubject(*store_, "ten_a", "eu_1", "a", clock_.Now());

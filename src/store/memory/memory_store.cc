@@ -918,6 +918,79 @@ absl::Status MemoryStore::SetProcessingRestricted(std::string_view tenant_id,
   return absl::OkStatus();
 }
 
+absl::StatusOr<RetentionBatch> MemoryStore::ExpireSessions(std::string_view tenant_id,
+                                                           std::string_view channel_id,
+                                                           absl::Time before, int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  const std::string tenant(tenant_id);
+  RetentionBatch batch;
+  ErasureCounts& n = batch.deleted;
+  std::set<std::string> sessions;
+  std::set<std::string> owners;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    const Session& s = it->second;
+    auto user = end_users_.find({tenant, s.end_user_id});
+    bool held = user != end_users_.end() && user->second.legal_hold;
+    if (it->first.first == tenant && s.channel_id == channel_id && s.last_activity_at < before &&
+        !held && static_cast<int>(sessions.size()) < limit) {
+      sessions.insert(s.id);
+      owners.insert(s.end_user_id);
+      it = sessions_.erase(it);
+      ++n.sessions;
+    } else {
+      ++it;
+    }
+  }
+  auto of_session = [&](const std::string& t, const std::string& session) {
+    return t == tenant && sessions.contains(session);
+  };
+  std::set<std::string> objects;  // entries, context entries, participants removed
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (of_session(std::get<0>(it->first), std::get<1>(it->first))) {
+      objects.insert(it->second.id);
+      it = entries_.erase(it);
+      ++n.entries;
+    } else {
+      ++it;
+    }
+  }
+  for (const Participant& p : participants_) {
+    if (of_session(p.tenant_id, p.session_id)) objects.insert(p.id);
+  }
+  for (const ContextEntry& c : context_) {
+    if (of_session(c.tenant_id, c.session_id)) objects.insert(c.id);
+  }
+  n.participants = std::erase_if(
+      participants_, [&](const Participant& p) { return of_session(p.tenant_id, p.session_id); });
+  n.context_entries = std::erase_if(
+      context_, [&](const ContextEntry& c) { return of_session(c.tenant_id, c.session_id); });
+  n.outbox = std::erase_if(
+      outbox_, [&](const OutboxItem& o) { return of_session(o.tenant_id, o.session_id); });
+  n.transcripts = std::erase_if(
+      transcripts_, [&](const auto& kv) { return of_session(kv.first.first, kv.first.second); });
+  n.tokens = std::erase_if(tokens_, [&](const auto& kv) {
+    return kv.first.first == tenant && objects.contains(kv.second.entry_id);
+  });
+  n.inbound_records = std::erase_if(inbound_, [&](const auto& kv) {
+    return std::get<0>(kv.first) == tenant && sessions.contains(kv.second.session_id);
+  });
+  n.index_entries = std::erase_if(index_, [&](const auto& kv) {
+    return std::get<0>(kv.first) == tenant && objects.contains(kv.second.object_id);
+  });
+  for (const std::string& owner : owners) {
+    bool left = false;
+    for (const auto& [key, s] : sessions_) {
+      if (key.first == tenant && s.end_user_id == owner) {
+        left = true;
+        break;
+      }
+    }
+    if (!left) batch.emptied_end_users.push_back(owner);
+  }
+  return batch;
+}
+
 absl::StatusOr<ErasureCounts> MemoryStore::EraseSubject(std::string_view tenant_id,
                                                         std::string_view end_user_id) {
   absl::MutexLock lock(&mu_);

@@ -118,6 +118,9 @@ class MemoryStore final : public Store {
   absl::Status DeleteLegalHold(std::string_view tenant_id, std::string_view end_user_id) override;
   absl::Status SetProcessingRestricted(std::string_view tenant_id, std::string_view end_user_id,
                                        bool restricted, absl::Time at) override;
+  absl::StatusOr<RetentionBatch> ExpireSessions(std::string_view tenant_id,
+                                                std::string_view channel_id, absl::Time before,
+                                                int limit) override;
   absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
                                              std::string_view end_user_id) override;
   void Close() override;

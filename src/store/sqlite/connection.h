@@ -35,6 +35,8 @@ class Statement {
     if (rc != SQLITE_OK) bind_rc_ = rc;
     return *this;
   }
+  // The largest parameter index of the statement (?NNN).
+  int ParameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
   // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
   absl::StatusOr<bool> Step();
   // Runs to completion (for writes).

@@ -1,5 +1,8 @@
 // SqliteStore: the audit log, privacy requests, legal holds, restriction and
 // erasure (store.h; schema: migrations/data/0010_privacy.sql).
+#include <iterator>
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/time_format.h"
@@ -270,6 +273,73 @@ absl::Status SqliteStore::SetProcessingRestricted(std::string_view tenant_id,
     if (c.Changes() == 0) return absl::NotFoundError("end user not found");
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<RetentionBatch> SqliteStore::ExpireSessions(std::string_view tenant_id,
+                                                           std::string_view channel_id,
+                                                           absl::Time before, int limit) {
+  RetentionBatch batch;
+  absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
+    batch = RetentionBatch{};
+    ErasureCounts& n = batch.deleted;
+    std::vector<std::pair<std::string, std::string>> expired;  // (session, end user)
+    {
+      CV_SQL(q, c,
+             "SELECT s.id, s.end_user_id FROM sessions s JOIN end_users u ON u.tenant_id = "
+             "s.tenant_id AND u.id = s.end_user_id WHERE s.tenant_id = ? AND s.channel_id = ? AND "
+             "s.last_activity_at < ? AND u.legal_hold = 0 ORDER BY s.last_activity_at LIMIT ?");
+      q->Bind(1, tenant_id)
+          .Bind(2, channel_id)
+          .Bind(3, ToStorageMicros(before))
+          .Bind(4, int64_t{limit});
+      while (true) {
+        CV_ASSIGN_OR_RETURN(bool row, q->Step());
+        if (!row) break;
+        expired.emplace_back(q->Text(0), q->Text(1));
+      }
+    }
+    // ?1 tenant, ?2 session, ?3 end user; in step with `counts` below.
+    static const char* const kSteps[] = {
+        "DELETE FROM blind_index WHERE tenant_id = ?1 AND subject_id = ?3 AND object_id IN "
+        "(SELECT id FROM entries WHERE tenant_id = ?1 AND session_id = ?2 UNION ALL SELECT id "
+        "FROM context_entries WHERE tenant_id = ?1 AND session_id = ?2 UNION ALL SELECT id FROM "
+        "participants WHERE tenant_id = ?1 AND session_id = ?2)",
+        "DELETE FROM tokens WHERE tenant_id = ?1 AND end_user_id = ?3 AND entry_id IN (SELECT id "
+        "FROM entries WHERE tenant_id = ?1 AND session_id = ?2)",
+        "DELETE FROM participants WHERE tenant_id = ?1 AND session_id = ?2",
+        "DELETE FROM context_entries WHERE tenant_id = ?1 AND session_id = ?2",
+        "DELETE FROM transcripts WHERE tenant_id = ?1 AND session_id = ?2",
+        "DELETE FROM outbox WHERE tenant_id = ?1 AND session_id = ?2",
+        "DELETE FROM inbound_messages WHERE tenant_id = ?1 AND end_user_id = ?3 AND session_id = "
+        "?2",
+        "DELETE FROM entries WHERE tenant_id = ?1 AND session_id = ?2",
+        "DELETE FROM sessions WHERE tenant_id = ?1 AND id = ?2",
+    };
+    int64_t* counts[] = {&n.index_entries,   &n.tokens,      &n.participants,
+                         &n.context_entries, &n.transcripts, &n.outbox,
+                         &n.inbound_records, &n.entries,     &n.sessions};
+    std::set<std::string> owners;
+    for (const auto& [session, owner] : expired) {
+      owners.insert(owner);
+      for (size_t i = 0; i < std::size(kSteps); ++i) {
+        auto prepared = c.Prepare(kSteps[i]);
+        if (!prepared.ok()) return prepared.status();
+        Connection::Use q(**prepared);
+        q->Bind(1, tenant_id).Bind(2, session);
+        if (q->ParameterCount() >= 3) q->Bind(3, owner);
+        CV_RETURN_IF_ERROR(q->Run());
+        *counts[i] += c.Changes();
+      }
+    }
+    for (const std::string& owner : owners) {
+      CV_SQL(q, c, "SELECT 1 FROM sessions WHERE tenant_id = ? AND end_user_id = ? LIMIT 1");
+      CV_ASSIGN_OR_RETURN(bool left, q->Bind(1, tenant_id).Bind(2, owner).Step());
+      if (!left) batch.emptied_end_users.push_back(owner);
+    }
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return batch;
 }
 
 absl::StatusOr<ErasureCounts> SqliteStore::EraseSubject(std::string_view tenant_id,
