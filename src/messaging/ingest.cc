@@ -327,12 +327,43 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     if (!sealed.ok()) return sealed.status();
     e.payload_sealed = std::move(*sealed);
   }
+  // Context keys an admin classified as identifiers (PUT /v1/schema/context-keys/{key}).
+  std::map<std::string, std::string> identifier_keys;
+  if (!message.context.empty()) {
+    auto classes = store_.ListContextKeyClasses(tenant);
+    if (!classes.ok()) return classes.status();
+    for (const ContextKeyClass& k : *classes) {
+      if (!k.identifier.empty()) identifier_keys[k.key] = k.identifier;
+    }
+  }
+  auto index_classified = [&](const std::string& kind, std::string_view value,
+                              const std::string& object_id) -> absl::Status {
+    absl::StatusOr<std::string> normalized = kind == "email" ? crypto::NormalizeEmail(value)
+                                             : kind == "phone"
+                                                 ? crypto::NormalizePhone(value, region)
+                                                 : crypto::NormalizePlatformId(value);
+    if (!normalized.ok() || normalized->empty()) return absl::OkStatus();
+    const char* index = kind == "email"   ? kEmailIndex
+                        : kind == "phone" ? kPhoneIndex
+                                          : kContextIdIndex;
+    auto t = blind_.Token(tenant, index, *normalized);
+    if (!t.ok()) return t.status();
+    BlindIndexEntry entry{tenant, index, *t, "context_entry", object_id, "value", subject};
+    auto sealed = cipher_.Seal(IndexValueField(entry), *normalized);
+    if (!sealed.ok()) return sealed.status();
+    entry.value_sealed = std::move(*sealed);
+    w.index_entries.push_back(std::move(entry));
+    return absl::OkStatus();
+  };
   for (const auto& [k, v] : message.context) {
     ContextEntry c;
     c.id = ids_.NewId("ctx");
     c.tenant_id = tenant;
     c.session_id = session_id;
     CV_RETURN_IF_ERROR(index_identifiers(v.Reveal(), "context_entry", c.id, "value"));
+    if (auto kind = identifier_keys.find(k.Reveal()); kind != identifier_keys.end()) {
+      CV_RETURN_IF_ERROR(index_classified(kind->second, v.Reveal(), c.id));
+    }
     CV_RETURN_IF_ERROR(policy.RedactInto(v.Reveal(), scope, &scratch));
     for (const auto& f : scratch.findings) ++counts[f.detector];
     CV_RETURN_IF_ERROR(keep_tokens(scratch.tokens));

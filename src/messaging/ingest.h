@@ -41,6 +41,8 @@ class IngestPipeline {
   static constexpr const char* kNameIndex = "end_user.name";
   static constexpr const char* kEmailIndex = "identifier.email";
   static constexpr const char* kPhoneIndex = "identifier.phone";
+  // Values of context keys an admin classified as identifier "id".
+  static constexpr const char* kContextIdIndex = "identifier.context_id";
 
  private:
   absl::StatusOr<IngestResult> Attempt(const Channel& channel, const InboundMessage& message,

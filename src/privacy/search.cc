@@ -62,6 +62,7 @@ absl::StatusOr<std::vector<SearchHit>> SearchService::Search(std::string_view te
   }
   if (auto id = crypto::NormalizePlatformId(q); id.ok() && !id->empty()) {
     probes.insert({IngestPipeline::kPlatformKeyIndex, *id});
+    probes.insert({IngestPipeline::kContextIdIndex, *id});
   }
   std::vector<SearchHit> hits;
   std::set<std::pair<std::string, std::string>> seen;  // (object, id + field)

@@ -168,6 +168,10 @@ absl::Status App::Serve() {
   audit_handler_ = std::make_unique<AuditHandler>(*store_, *audit_);
   consent_handler_ = std::make_unique<ConsentHandler>(*store_, *field_cipher_, clock_, ids_);
   consent_handler_->Register(router_);
+  schema_handler_ = std::make_unique<SchemaHandler>(*store_, clock_);
+  schema_handler_->Register(router_);
+  compliance_handler_ = std::make_unique<ComplianceHandler>(*store_, *rules_, *kek_rotator_);
+  compliance_handler_->Register(router_);
   search_handler_ = std::make_unique<PrivacySearchHandler>(*search_);
   search_handler_->Register(router_);
   audit_handler_->Register(router_);

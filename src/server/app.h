@@ -9,6 +9,7 @@
 #include "api/handlers/api_keys_handler.h"
 #include "api/handlers/audit_handler.h"
 #include "api/handlers/channels_handler.h"
+#include "api/handlers/compliance_handler.h"
 #include "api/handlers/consent_handler.h"
 #include "api/handlers/end_users_handler.h"
 #include "api/handlers/health_handler.h"
@@ -19,6 +20,7 @@
 #include "api/handlers/metrics_handler.h"
 #include "api/handlers/privacy_requests_handler.h"
 #include "api/handlers/privacy_search_handler.h"
+#include "api/handlers/schema_handler.h"
 #include "api/handlers/sensitive_data_rules_handler.h"
 #include "api/handlers/sessions_handler.h"
 #include "api/handlers/settings_handler.h"
@@ -140,6 +142,8 @@ class App {
   std::unique_ptr<LegalHoldsHandler> legal_holds_handler_;
   std::unique_ptr<AuditHandler> audit_handler_;
   std::unique_ptr<ConsentHandler> consent_handler_;
+  std::unique_ptr<SchemaHandler> schema_handler_;
+  std::unique_ptr<ComplianceHandler> compliance_handler_;
   std::unique_ptr<privacy::SearchService> search_;
   std::unique_ptr<privacy::ExportService> exports_;
   std::unique_ptr<privacy::RetentionSweeper> retention_;

@@ -312,6 +312,13 @@ absl::StatusOr<RetentionBatch> InstrumentedStore::ExpireSessions(std::string_vie
   return Timed("expire_sessions",
                [&] { return base_.ExpireSessions(tenant_id, channel_id, before, limit); });
 }
+absl::Status InstrumentedStore::PutContextKeyClass(const ContextKeyClass& c) {
+  return Timed("put_context_key_class", [&] { return base_.PutContextKeyClass(c); });
+}
+absl::StatusOr<std::vector<ContextKeyClass>> InstrumentedStore::ListContextKeyClasses(
+    std::string_view tenant_id) {
+  return Timed("list_context_key_classes", [&] { return base_.ListContextKeyClasses(tenant_id); });
+}
 absl::StatusOr<ErasureCounts> InstrumentedStore::EraseSubject(std::string_view tenant_id,
                                                               std::string_view end_user_id) {
   return Timed("erase_subject", [&] { return base_.EraseSubject(tenant_id, end_user_id); });

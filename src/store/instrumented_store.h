@@ -121,6 +121,9 @@ class InstrumentedStore final : public Store {
   absl::StatusOr<RetentionBatch> ExpireSessions(std::string_view tenant_id,
                                                 std::string_view channel_id, absl::Time before,
                                                 int limit) override;
+  absl::Status PutContextKeyClass(const ContextKeyClass& c) override;
+  absl::StatusOr<std::vector<ContextKeyClass>> ListContextKeyClasses(
+      std::string_view tenant_id) override;
   absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
                                              std::string_view end_user_id) override;
   void Close() override { base_.Close(); }

@@ -15,6 +15,7 @@
 #include "model/inbound.h"
 #include "model/job.h"
 #include "model/privacy_request.h"
+#include "model/schema.h"
 #include "model/sensitive_data_rule.h"
 #include "model/tenant.h"
 #include "model/tenant_settings.h"
@@ -284,6 +285,11 @@ class Store {
   virtual absl::StatusOr<RetentionBatch> ExpireSessions(std::string_view tenant_id,
                                                         std::string_view channel_id,
                                                         absl::Time before, int limit) = 0;
+
+  // Context key classes: Put inserts or replaces. NotFound for a missing tenant.
+  virtual absl::Status PutContextKeyClass(const ContextKeyClass& c) = 0;
+  virtual absl::StatusOr<std::vector<ContextKeyClass>> ListContextKeyClasses(
+      std::string_view tenant_id) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

@@ -423,6 +423,90 @@ TEST(PrivacyApi, RetentionDeletesOldSessionsErasesEmptiedEndUsersAndHonoursLegal
   EXPECT_TRUE(requests[0]["result"]["certificate"].is_object());
 }
 
+TEST(PrivacyApi, SchemaRegistryClassifiesContextKeysAndIdentifierKeysBecomeSearchable) {
+  Fixture f;
+  auto& c = f.server.client();
+  Response schema = c.Get("/v1/schema", f.officer);
+  ASSERT_EQ(schema.status, 200) << schema.body;
+  auto objects = schema.Json()["objects"];
+  bool message_seen = false;
+  for (const auto& o : objects) {
+    if (o["name"] != "entry") continue;
+    for (const auto& field : o["fields"]) {
+      if (field["field"] == "message") {
+        message_seen = true;
+        EXPECT_TRUE(field["encrypted"].get<bool>());
+        EXPECT_EQ(field["key"], "subject");
+        EXPECT_EQ(field["search"], "identifiers");
+      }
+    }
+  }
+  EXPECT_TRUE(message_seen);
+  auto put = [&](const std::string& key, const nlohmann::json& body, const std::string& bearer) {
+    return c.Send("PUT", "/v1/schema/context-keys/" + key, bearer, body.dump(),
+                  {{"Content-Type", "application/json"}});
+  };
+  Response ok =
+      put("loyalty_id",
+          {{"sensitivity", "confidential"}, {"categories", {"pii"}}, {"identifier", "id"}},
+          f.server.admin_key());
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.Json()["search"], "blind_index");
+  ExpectProblem(put("loyalty_id", {{"sensitivity", "secret"}}, f.officer), 400, "invalid_request");
+  ExpectProblem(put("loyalty_id", {{"sensitivity", "internal"}, {"identifier", "ssn"}}, f.officer),
+                400, "invalid_request");
+  ExpectProblem(put("bad%20key", {{"sensitivity", "internal"}}, f.officer), 400, "invalid_request");
+  ExpectProblem(put("x", {{"sensitivity", "internal"}}, f.agent), 403, "forbidden");
+  EXPECT_EQ(c.Get("/v1/schema", f.officer).Json()["context_keys"][0]["key"], "loyalty_id");
+
+  nlohmann::json m = {{"message_id", "m-ctx"},
+                      {"from", {{"platform_key", "visitor-ctx-1"}}},
+                      {"text", "hi"},
+                      {"context", {{"loyalty_id", "LOY-7781-Q"}, {"note", "LOY-0000-Z"}}}};
+  Response in = c.PostJson("/v1/channels/" + f.channel + "/inbound", f.integration, m);
+  ASSERT_EQ(in.status, 200) << in.body;
+  auto hits = c.Get("/v1/privacy/search?q=loy-7781-q", f.officer).Json()["items"];
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]["object"], "context_entry");
+  EXPECT_EQ(hits[0]["end_user_id"], in.Json()["end_user_id"]);
+  // Keys not classified as identifiers are not indexed.
+  EXPECT_TRUE(c.Get("/v1/privacy/search?q=LOY-0000-Z", f.officer).Json()["items"].empty());
+}
+
+TEST(PrivacyApi, ComplianceReportShowsHipaaStateEncryptionRulesAndRetention) {
+  Fixture f;
+  auto& c = f.server.client();
+  Response r = c.Get("/v1/compliance", f.auditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.Json();
+  EXPECT_FALSE(j["hipaa_mode"].get<bool>());
+  EXPECT_EQ(j["hipaa"]["state"], "not_enabled");
+  ASSERT_EQ(j["channels"].size(), 1u);
+  EXPECT_FALSE(j["channels"][0]["hipaa_eligible"].get<bool>());  // byoc without attestation
+  EXPECT_EQ(j["encryption"]["coverage"], 1.0);
+  EXPECT_TRUE(j["encryption"]["unencrypted_personal_fields"].empty());
+  EXPECT_EQ(j["encryption"]["key_provider"], "file");
+  EXPECT_EQ(j["sensitive_data_rules"]["active"].size(), 2u);  // the defaults
+  EXPECT_EQ(j["retention"]["default_retention_days"], 365);
+  // HIPAA mode refuses the non-eligible channel type.
+  ExpectProblem(c.Send("PATCH", "/v1/settings", f.server.admin_key(), R"({"hipaa_mode": true})",
+                       {{"Content-Type", "application/json"}}),
+                409, "hipaa_channel_not_eligible");
+  ASSERT_EQ(c.Send("PATCH", "/v1/channels/" + f.channel, f.server.admin_key(),
+                   R"({"enabled": false})", {{"Content-Type", "application/json"}})
+                .status,
+            200);
+  ASSERT_EQ(c.Send("PATCH", "/v1/settings", f.server.admin_key(), R"({"hipaa_mode": true})",
+                   {{"Content-Type", "application/json"}})
+                .status,
+            200);
+  j = c.Get("/v1/compliance", f.server.admin_key()).Json();
+  EXPECT_EQ(j["hipaa"]["state"], "enforced");
+  ExpectProblem(c.PostJson("/v1/channels", f.server.admin_key(), {{"type", "sms"}, {"name", "t"}}),
+                409, "hipaa_channel_not_eligible");
+  ExpectProblem(c.Get("/v1/compliance", f.agent), 403, "forbidden");
+}
+
 TEST(PrivacyApi, AuditLogRecordsReadsAndChangesAndDetectsTampering) {
   Fixture f;
   auto& c = f.server.client();

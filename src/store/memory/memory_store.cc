@@ -991,6 +991,25 @@ absl::StatusOr<RetentionBatch> MemoryStore::ExpireSessions(std::string_view tena
   return batch;
 }
 
+absl::Status MemoryStore::PutContextKeyClass(const ContextKeyClass& c) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(c.tenant_id)) return absl::NotFoundError("tenant not found");
+  context_keys_[{c.tenant_id, c.key}] = c;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ContextKeyClass>> MemoryStore::ListContextKeyClasses(
+    std::string_view tenant_id) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  std::vector<ContextKeyClass> out;
+  for (const auto& [k, c] : context_keys_) {
+    if (k.first == tenant_id) out.push_back(c);
+  }
+  return out;
+}
+
 absl::StatusOr<ErasureCounts> MemoryStore::EraseSubject(std::string_view tenant_id,
                                                         std::string_view end_user_id) {
   absl::MutexLock lock(&mu_);

@@ -121,6 +121,9 @@ class MemoryStore final : public Store {
   absl::StatusOr<RetentionBatch> ExpireSessions(std::string_view tenant_id,
                                                 std::string_view channel_id, absl::Time before,
                                                 int limit) override;
+  absl::Status PutContextKeyClass(const ContextKeyClass& c) override;
+  absl::StatusOr<std::vector<ContextKeyClass>> ListContextKeyClasses(
+      std::string_view tenant_id) override;
   absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
                                              std::string_view end_user_id) override;
   void Close() override;
@@ -154,6 +157,7 @@ class MemoryStore final : public Store {
   std::map<std::pair<std::string, int64_t>, AuditRecord> audit_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, PrivacyRequest> requests_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, LegalHold> holds_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, ContextKeyClass> context_keys_ ABSL_GUARDED_BY(mu_);
   // (tenant, channel, external id) -> record
   std::map<std::tuple<std::string, std::string, std::string>, InboundRecord> inbound_
       ABSL_GUARDED_BY(mu_);

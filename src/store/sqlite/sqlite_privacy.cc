@@ -4,6 +4,8 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "common/time_format.h"
 #include "store/sqlite/sqlite_store.h"
@@ -340,6 +342,50 @@ absl::StatusOr<RetentionBatch> SqliteStore::ExpireSessions(std::string_view tena
   });
   if (!written.ok()) return written;
   return batch;
+}
+
+absl::Status SqliteStore::PutContextKeyClass(const ContextKeyClass& k) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");
+    CV_ASSIGN_OR_RETURN(bool exists, t->Bind(1, k.tenant_id).Step());
+    if (!exists) return absl::NotFoundError("tenant not found");
+    CV_SQL(q, c,
+           "INSERT OR REPLACE INTO context_key_classes (tenant_id, key, sensitivity, categories, "
+           "identifier, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+    return q->Bind(1, k.tenant_id)
+        .Bind(2, k.key)
+        .Bind(3, k.sensitivity)
+        .Bind(4, absl::StrJoin(k.categories, ","))
+        .Bind(5, k.identifier)
+        .Bind(6, ToStorageMicros(k.updated_at))
+        .Run();
+  });
+}
+
+absl::StatusOr<std::vector<ContextKeyClass>> SqliteStore::ListContextKeyClasses(
+    std::string_view tenant_id) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<ContextKeyClass>> {
+    CV_SQL(q, c,
+           "SELECT key, sensitivity, categories, identifier, updated_at FROM context_key_classes "
+           "WHERE tenant_id = ? ORDER BY key");
+    q->Bind(1, tenant_id);
+    std::vector<ContextKeyClass> out;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      ContextKeyClass k;
+      k.tenant_id = std::string(tenant_id);
+      k.key = q->Text(0);
+      k.sensitivity = q->Text(1);
+      std::string categories = q->Text(2);
+      k.categories =
+          categories.empty() ? std::vector<std::string>() : absl::StrSplit(categories, ',');
+      k.identifier = q->Text(3);
+      k.updated_at = FromStorageMicros(q->Int(4));
+      out.push_back(std::move(k));
+    }
+    return out;
+  });
 }
 
 absl::StatusOr<ErasureCounts> SqliteStore::EraseSubject(std::string_view tenant_id,
