@@ -11,6 +11,7 @@
 #include "common/time_format.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
+#include "privacy/sealed_file.h"
 
 namespace convault::privacy {
 namespace {
@@ -18,19 +19,11 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-constexpr size_t kChunkBytes = 64 * 1024;
-
 Json Optional(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
 
 std::string Time(absl::Time t) { return t == absl::InfinitePast() ? "" : FormatRfc3339(t); }
 
-// Where chunk `n` of an export is sealed; the last chunk has its own name,
-// so that a file cut short does not read as complete.
-std::string ChunkName(size_t n, bool last) { return absl::StrCat(last ? "last-" : "chunk-", n); }
-
-crypto::FieldContext ChunkField(const PrivacyRequest& r, const std::string& name) {
-  return {r.tenant_id, "export", r.id, name, r.end_user_id};
-}
+SealedFileId FileOf(const PrivacyRequest& r) { return {r.tenant_id, r.id, r.end_user_id}; }
 
 // Incremental SHA-256 of one part of the document.
 class PartHash {
@@ -57,87 +50,6 @@ class PartHash {
   EVP_MD_CTX* ctx_;
 };
 
-// Writes the document: buffers up to a chunk, seals and appends it; hashes
-// the bytes of the part being written.
-class SealedWriter {
- public:
-  SealedWriter(crypto::FieldCipher& cipher, const PrivacyRequest& request, std::ofstream& out)
-      : cipher_(cipher), request_(request), out_(out) {}
-
-  absl::Status Write(std::string_view bytes) {
-    if (part_ != nullptr) part_->Add(bytes);
-    buffer_.append(bytes);
-    total_ += bytes.size();
-    while (buffer_.size() >= kChunkBytes) {
-      CV_RETURN_IF_ERROR(Flush(buffer_.substr(0, kChunkBytes), false));
-      buffer_.erase(0, kChunkBytes);
-    }
-    return absl::OkStatus();
-  }
-  absl::Status Finish() { return Flush(buffer_, true); }
-  void HashInto(PartHash* part) { part_ = part; }
-  int64_t total() const { return static_cast<int64_t>(total_); }
-
- private:
-  absl::Status Flush(std::string_view bytes, bool last) {
-    auto sealed = cipher_.Seal(ChunkField(request_, ChunkName(chunks_, last)), bytes);
-    if (!sealed.ok()) return sealed.status();
-    uint32_t n = static_cast<uint32_t>(sealed->size());
-    char len[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16),
-                   static_cast<char>(n >> 8), static_cast<char>(n)};
-    out_.write(len, 4);
-    out_.write(sealed->data(), static_cast<std::streamsize>(sealed->size()));
-    if (!out_) return absl::UnavailableError("cannot write the export file");
-    ++chunks_;
-    return absl::OkStatus();
-  }
-
-  crypto::FieldCipher& cipher_;
-  const PrivacyRequest& request_;
-  std::ofstream& out_;
-  std::string buffer_;
-  size_t total_ = 0;
-  size_t chunks_ = 0;
-  PartHash* part_ = nullptr;
-};
-
-// Reads the sealed chunks back, one per Next().
-class ExportSource final : public BodySource {
- public:
-  ExportSource(crypto::FieldCipher& cipher, PrivacyRequest request, std::string path)
-      : cipher_(cipher), request_(std::move(request)), in_(path, std::ios::binary) {}
-
-  bool ok() const { return static_cast<bool>(in_); }
-
-  absl::StatusOr<std::optional<std::string>> Next() override {
-    if (done_) return std::optional<std::string>();
-    unsigned char len[4];
-    if (!in_.read(reinterpret_cast<char*>(len), 4)) {
-      return absl::DataLossError("the export file ends before its last chunk");
-    }
-    uint32_t n = (uint32_t{len[0]} << 24) | (uint32_t{len[1]} << 16) | (uint32_t{len[2]} << 8) |
-                 uint32_t{len[3]};
-    if (n > 2 * kChunkBytes) return absl::DataLossError("the export file is damaged");
-    std::string sealed(n, '\0');
-    if (!in_.read(sealed.data(), n)) return absl::DataLossError("the export file is cut short");
-    auto plain = cipher_.Open(ChunkField(request_, ChunkName(chunks_, false)), sealed);
-    if (!plain.ok()) {
-      plain = cipher_.Open(ChunkField(request_, ChunkName(chunks_, true)), sealed);
-      if (!plain.ok()) return plain.status();
-      done_ = true;
-    }
-    ++chunks_;
-    return std::optional<std::string>(std::move(*plain));
-  }
-
- private:
-  crypto::FieldCipher& cipher_;
-  const PrivacyRequest request_;
-  std::ifstream in_;
-  size_t chunks_ = 0;
-  bool done_ = false;
-};
-
 }  // namespace
 
 std::string ExportService::PathOf(const PrivacyRequest& r) const {
@@ -156,16 +68,16 @@ absl::StatusOr<ExportSummary> ExportService::Write(const PrivacyRequest& r) {
   if (!out) return absl::UnavailableError("cannot create the export file");
   fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write,
                   fs::perm_options::replace, ec);
-  SealedWriter w(cipher_, r, out);
+  SealedFileWriter w(cipher_, FileOf(r), out);
   std::map<std::string, int64_t> counts;
   std::map<std::string, std::string> hashes;
   // Writes one part: `"name":` then what `body` writes, hashed.
   auto part = [&](const char* name, const std::function<absl::Status()>& body) -> absl::Status {
     CV_RETURN_IF_ERROR(w.Write(absl::StrCat(",\"", name, "\":")));
     PartHash hash;
-    w.HashInto(&hash);
+    w.Observe([&hash](std::string_view bytes) { hash.Add(bytes); });
     absl::Status s = body();
-    w.HashInto(nullptr);
+    w.Observe(nullptr);
     hashes[name] = hash.Hex();
     return s;
   };
@@ -366,7 +278,7 @@ absl::StatusOr<ExportSummary> ExportService::Write(const PrivacyRequest& r) {
 }
 
 absl::StatusOr<std::shared_ptr<BodySource>> ExportService::Open(const PrivacyRequest& r) {
-  auto source = std::make_shared<ExportSource>(cipher_, r, PathOf(r));
+  auto source = std::make_shared<SealedFileSource>(cipher_, FileOf(r), PathOf(r));
   if (!source->ok()) return absl::NotFoundError("the export is no longer available");
   return std::shared_ptr<BodySource>(std::move(source));
 }
@@ -392,6 +304,15 @@ absl::StatusOr<int> ExportService::DeleteExpired() {
       continue;
     }
     if (parts.size() != 3 || parts[2] != "cvx") continue;
+    if (parts[1].rfind("exp_", 0) == 0) {  // a bulk export (BulkExportService)
+      auto job = store_.GetJob(parts[0], parts[1]);
+      if (job.ok() && (job->status == "running" || clock_.Now() < job->updated_at + kLifetime)) {
+        continue;
+      }
+      fs::remove(f.path(), ec);
+      if (!ec) ++deleted;
+      continue;
+    }
     auto request = store_.GetPrivacyRequest(parts[0], parts[1]);
     bool expired = !request.ok() || request->completed_at == absl::InfinitePast() ||
                    clock_.Now() >= request->completed_at + kLifetime;

@@ -172,6 +172,11 @@ absl::Status App::Serve() {
   schema_handler_->Register(router_);
   compliance_handler_ = std::make_unique<ComplianceHandler>(*store_, *rules_, *kek_rotator_);
   compliance_handler_->Register(router_);
+  bulk_exports_ = std::make_unique<privacy::BulkExportService>(
+      *store_, *field_cipher_, *reader_, *transcripts_, clock_, ids_,
+      (std::filesystem::path(config_.data_dir) / "exports").string());
+  exports_handler_ = std::make_unique<ExportsHandler>(*store_, *bulk_exports_, clock_);
+  exports_handler_->Register(router_);
   search_handler_ = std::make_unique<PrivacySearchHandler>(*search_);
   search_handler_->Register(router_);
   audit_handler_->Register(router_);

@@ -12,6 +12,7 @@
 #include "api/handlers/compliance_handler.h"
 #include "api/handlers/consent_handler.h"
 #include "api/handlers/end_users_handler.h"
+#include "api/handlers/exports_handler.h"
 #include "api/handlers/health_handler.h"
 #include "api/handlers/inbound_handler.h"
 #include "api/handlers/jobs_handler.h"
@@ -42,6 +43,7 @@
 #include "messaging/reply_service.h"
 #include "messaging/transcripts.h"
 #include "privacy/audit_log.h"
+#include "privacy/bulk_export.h"
 #include "privacy/export.h"
 #include "privacy/privacy_service.h"
 #include "privacy/retention.h"
@@ -144,6 +146,8 @@ class App {
   std::unique_ptr<ConsentHandler> consent_handler_;
   std::unique_ptr<SchemaHandler> schema_handler_;
   std::unique_ptr<ComplianceHandler> compliance_handler_;
+  std::unique_ptr<privacy::BulkExportService> bulk_exports_;
+  std::unique_ptr<ExportsHandler> exports_handler_;
   std::unique_ptr<privacy::SearchService> search_;
   std::unique_ptr<privacy::ExportService> exports_;
   std::unique_ptr<privacy::RetentionSweeper> retention_;

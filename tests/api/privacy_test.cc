@@ -507,6 +507,54 @@ TEST(PrivacyApi, ComplianceReportShowsHipaaStateEncryptionRulesAndRetention) {
   ExpectProblem(c.Get("/v1/compliance", f.agent), 403, "forbidden");
 }
 
+TEST(PrivacyApi, BulkExportLeavesRestrictedSubjectsOutUnlessAPrivacyOfficerAsks) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto [open_user, open_session] = f.Customer("visitor-bulk-1", "Open Person", "m-1");
+  auto [restricted_user, restricted_session] = f.Customer("visitor-bulk-2", kName, "m-2");
+  ASSERT_EQ(f.Request("restrict", restricted_user).Json()["status"], "completed");
+
+  auto run = [&](const nlohmann::json& body, const std::string& bearer) {
+    Response r = c.PostJson("/v1/exports", bearer, body);
+    EXPECT_EQ(r.status, 202) << r.body;
+    auto j = r.Json();
+    Response file = c.Get(j["download"].get<std::string>(), bearer);
+    EXPECT_EQ(file.status, 200) << file.body;
+    return std::make_pair(j, file);
+  };
+  auto [jsonl, jsonl_file] = run({{"format", "jsonl"}}, f.server.admin_key());
+  EXPECT_EQ(jsonl["sessions"], 1);
+  EXPECT_EQ(jsonl["entries"], 2);
+  EXPECT_EQ(jsonl_file.Header("content-type"), "application/x-ndjson");
+  EXPECT_NE(jsonl_file.body.find(open_session), std::string::npos);
+  EXPECT_EQ(jsonl_file.body.find(restricted_session), std::string::npos);
+  auto first_line = nlohmann::json::parse(jsonl_file.body.substr(0, jsonl_file.body.find('\n')));
+  EXPECT_EQ(first_line["text"], kText);
+
+  auto [csv, csv_file] = run({{"format", "csv"}, {"include_restricted", true}}, f.officer);
+  EXPECT_EQ(csv["sessions"], 2);
+  EXPECT_EQ(csv_file.body.rfind("session_id,channel_id,end_user_id,seq,", 0), 0u);
+  EXPECT_NE(csv_file.body.find(restricted_session), std::string::npos);
+  auto [text, text_file] = run({{"format", "text"}, {"channel_id", f.channel}}, f.officer);
+  EXPECT_EQ(text["sessions"], 1);
+  EXPECT_NE(text_file.body.find(kText), std::string::npos);
+
+  ExpectProblem(c.PostJson("/v1/exports", f.server.admin_key(),
+                           {{"format", "csv"}, {"include_restricted", true}}),
+                403, "forbidden");
+  ExpectProblem(c.PostJson("/v1/exports", f.agent, {{"format", "csv"}}), 403, "forbidden");
+  ExpectProblem(c.PostJson("/v1/exports", f.officer, {{"format", "xml"}}), 400, "invalid_request");
+  ExpectProblem(c.PostJson("/v1/exports", f.officer, {{"format", "csv"}, {"from", "yesterday"}}),
+                400, "invalid_request");
+  ExpectProblem(c.Get("/v1/exports/exp_nope", f.officer), 404, "not_found");
+  EXPECT_EQ(c.Get("/v1/exports/" + jsonl["id"].get<std::string>(), f.officer).Json()["status"],
+            "completed");
+  f.server.clock().Advance(absl::Hours(24 * 31));
+  ExpectProblem(c.Get(jsonl["download"].get<std::string>(), f.server.admin_key()), 410,
+                "export_expired");
+  EXPECT_EQ(*f.server.app().exports().DeleteExpired(), 3);
+}
+
 TEST(PrivacyApi, AuditLogRecordsReadsAndChangesAndDetectsTampering) {
   Fixture f;
   auto& c = f.server.client();

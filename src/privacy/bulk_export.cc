@@ -1,0 +1,143 @@
+#include "privacy/bulk_export.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/time_format.h"
+#include "nlohmann/json.hpp"
+#include "privacy/sealed_file.h"
+
+namespace convault::privacy {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+SealedFileId FileOf(const Job& job) { return {job.tenant_id, job.id, ""}; }
+
+// RFC 4180: quoted when it holds a comma, a quote or a line break.
+std::string Csv(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  return absl::StrCat("\"", absl::StrReplaceAll(Sv(v), {{"\"", "\"\""}}), "\"");
+}
+
+}  // namespace
+
+std::string BulkExportService::PathOf(const Job& job) const {
+  return (fs::path(dir_) / absl::StrCat(job.tenant_id, ".", job.id, ".cvx")).string();
+}
+
+std::string BulkExportService::ContentType(std::string_view format) {
+  if (format == "jsonl") return "application/x-ndjson";
+  if (format == "csv") return "text/csv; charset=utf-8";
+  return "text/plain; charset=utf-8";
+}
+
+absl::StatusOr<Job> BulkExportService::Run(std::string_view tenant_id,
+                                           const BulkExportRequest& request) {
+  Job job;
+  job.id = ids_.NewId("exp");
+  job.tenant_id = std::string(tenant_id);
+  job.kind = "bulk_export";
+  job.status = "running";
+  job.created_at = clock_.Now();
+  job.updated_at = job.created_at;
+  job.cursor = Json{{"format", request.format},
+                    {"channel_id", request.channel_id},
+                    {"include_restricted", request.include_restricted}}
+                   .dump();
+  CV_RETURN_IF_ERROR(store_.PutJob(job));
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
+  std::ofstream out(PathOf(job), std::ios::binary | std::ios::trunc);
+  if (!out) return absl::UnavailableError("cannot create the export file");
+  fs::permissions(PathOf(job), fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace, ec);
+  SealedFileWriter w(cipher_, FileOf(job), out);
+  if (request.format == "csv") {
+    CV_RETURN_IF_ERROR(
+        w.Write("session_id,channel_id,end_user_id,seq,created_at,direction,actor_type,actor_name,"
+                "text\r\n"));
+  }
+  std::map<std::string, bool> restricted;  // end user -> processing_restricted
+  SessionFilter filter;
+  filter.channel_id = request.channel_id;
+  filter.since = request.from;
+  ListOptions options;
+  options.limit = 100;
+  while (true) {
+    auto page = store_.ListSessions(tenant_id, filter, options);
+    if (!page.ok()) return page.status();
+    for (const Session& s : page->items) {
+      if (s.started_at >= request.to) continue;
+      auto known = restricted.find(s.end_user_id);
+      if (known == restricted.end()) {
+        auto user = store_.GetEndUser(tenant_id, s.end_user_id);
+        if (!user.ok()) continue;
+        known = restricted.emplace(s.end_user_id, user->processing_restricted).first;
+      }
+      if (known->second && !request.include_restricted) continue;
+      ++job.scanned;
+      if (request.format == "text") {
+        auto text = transcripts_.Render(s, "text");
+        if (!text.ok()) return text.status();
+        CV_RETURN_IF_ERROR(w.Write(text->second));
+        CV_RETURN_IF_ERROR(w.Write("\n"));
+        continue;
+      }
+      int64_t after = 0;
+      while (true) {
+        auto entries = reader_.Entries(s, after, 200);
+        if (!entries.ok()) return entries.status();
+        if (entries->empty()) break;
+        for (const OpenedEntry& o : *entries) {
+          const Entry& e = o.entry;
+          std::string direction = e.direction == Direction::kInbound ? "inbound" : "outbound";
+          std::string actor(ActorTypeName(e.actor));
+          if (request.format == "csv") {
+            CV_RETURN_IF_ERROR(w.Write(absl::StrCat(
+                Csv(s.id), ",", Csv(s.channel_id), ",", Csv(s.end_user_id), ",", e.seq, ",",
+                Csv(FormatRfc3339(e.created_at)), ",", direction, ",", actor, ",",
+                Csv(o.actor_name.value_or("")), ",", Csv(o.text.value_or("")), "\r\n")));
+          } else {
+            Json line = {{"session_id", s.id},
+                         {"channel_id", s.channel_id},
+                         {"end_user_id", s.end_user_id},
+                         {"seq", e.seq},
+                         {"created_at", FormatRfc3339(e.created_at)},
+                         {"direction", direction},
+                         {"actor_type", actor},
+                         {"actor_name", o.actor_name ? Json(*o.actor_name) : Json(nullptr)},
+                         {"text", o.text ? Json(*o.text) : Json(nullptr)}};
+            CV_RETURN_IF_ERROR(w.Write(line.dump() + "\n"));
+          }
+          ++job.changed;
+          after = e.seq;
+        }
+      }
+    }
+    if (!page->next_cursor) break;
+    options.after = *page->next_cursor;
+  }
+  CV_RETURN_IF_ERROR(w.Finish());
+  out.close();
+  if (!out) return absl::UnavailableError("cannot write the export file");
+  job.status = "completed";
+  job.updated_at = clock_.Now();
+  CV_RETURN_IF_ERROR(store_.PutJob(job));
+  return job;
+}
+
+absl::StatusOr<std::shared_ptr<BodySource>> BulkExportService::Open(const Job& job) {
+  auto source = std::make_shared<SealedFileSource>(cipher_, FileOf(job), PathOf(job));
+  if (!source->ok()) return absl::NotFoundError("the export is no longer available");
+  return std::shared_ptr<BodySource>(std::move(source));
+}
+
+}  // namespace convault::privacy
