@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
+#include "crypto/hash.h"
 
 namespace convault::crypto {
 
@@ -40,6 +41,16 @@ absl::StatusOr<uint64_t> BlindIndexer::Token(std::string_view tenant_id, std::st
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>((*tag)[i]);
   return bits_ == 64 ? v : v >> (64 - bits_);
+}
+
+absl::StatusOr<std::string> BlindIndexer::FullHash(std::string_view tenant_id,
+                                                   std::string_view index,
+                                                   std::string_view normalized_value) {
+  auto mac = IndexMac(tenant_id, index);
+  if (!mac.ok()) return mac.status();
+  auto tag = (*mac)->Compute(normalized_value);
+  if (!tag.ok()) return tag.status();
+  return HexEncode(*tag);
 }
 
 }  // namespace convault::crypto

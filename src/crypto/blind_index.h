@@ -26,6 +26,10 @@ class BlindIndexer {
 
   absl::StatusOr<uint64_t> Token(std::string_view tenant_id, std::string_view index,
                                  std::string_view normalized_value);
+  // The whole 256-bit keyed hash as hex, for lookups that must not collide
+  // (the suppression list): same per-index key, no truncation.
+  absl::StatusOr<std::string> FullHash(std::string_view tenant_id, std::string_view index,
+                                       std::string_view normalized_value);
   int bits() const { return bits_; }
 
   // Bits for an index expected to hold about `expected_values` values: each

@@ -145,6 +145,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   auto match = MatchEndUser(store_, cipher_, channel, *key, *token, region);
   if (!match.ok()) return match.status();
   std::string end_user_id = match->end_user_id;
+  bool suppressed = false;
   w.compared_end_users = std::move(match->compared);
   std::string locale = message.locale;
   if (end_user_id.empty()) {
@@ -185,6 +186,12 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     }
     end_user_id = u.id;
     w.new_end_user = std::move(u);
+    // Someone erased after opting out (the suppression list) stays opted out.
+    auto hash = blind_.FullHash(tenant, kSuppressionIndex, *key);
+    if (!hash.ok()) return hash.status();
+    auto listed = store_.IsSuppressed(tenant, channel.id, *hash);
+    if (!listed.ok()) return listed.status();
+    suppressed = *listed;
   } else if (locale.empty()) {
     locale = match->locale;
   }
@@ -450,9 +457,14 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     if (!replied.ok()) return replied.status();
   }
 
+  if (suppressed && keyword == ConsentKeyword::kNone) {
+    record_consent("messaging", "opted_out", "import", Json{{"suppression_list", true}});
+  }
+
   // 7. The acknowledgment, on the first customer message of a session: not
   // while processing is restricted, nor to someone who opted out.
-  bool opted_out = keyword == ConsentKeyword::kOptOut;
+  bool opted_out =
+      keyword == ConsentKeyword::kOptOut || (suppressed && keyword == ConsentKeyword::kNone);
   if (first_of_session && !w.new_end_user.has_value() && keyword == ConsentKeyword::kNone) {
     auto ledger = store_.ListConsent(tenant, subject);
     if (!ledger.ok()) return ledger.status();

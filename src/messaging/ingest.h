@@ -43,6 +43,8 @@ class IngestPipeline {
   static constexpr const char* kPhoneIndex = "identifier.phone";
   // Values of context keys an admin classified as identifier "id".
   static constexpr const char* kContextIdIndex = "identifier.context_id";
+  // Full (untruncated) keyed hashes of the platform keys on the suppression list.
+  static constexpr const char* kSuppressionIndex = "suppression.platform_key";
 
  private:
   absl::StatusOr<IngestResult> Attempt(const Channel& channel, const InboundMessage& message,

@@ -4,6 +4,9 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/time_format.h"
+#include "messaging/consent.h"
+#include "messaging/ingest.h"
+#include "messaging/masking.h"
 #include "nlohmann/json.hpp"
 #include "privacy/export.h"
 
@@ -153,8 +156,33 @@ absl::Status PrivacyService::Erase(PrivacyRequest& r, const Requester& who) {
     return Record(r, "privacy.erase.rejected", "rejected", who, R"({"reason":"legal_hold"})");
   }
   if (!absl::IsNotFound(hold.status())) return hold.status();
+  auto suppressed = Suppress(r);
+  if (!suppressed.ok()) return suppressed.status();
   CV_RETURN_IF_ERROR(shred_.Append({r.id, r.tenant_id, r.end_user_id, clock_.Now()}));
   return FinishErase(r, who);
+}
+
+absl::StatusOr<bool> PrivacyService::Suppress(const PrivacyRequest& r) {
+  auto user = store_.GetEndUser(r.tenant_id, r.end_user_id);
+  if (!user.ok()) return user.status();
+  auto ledger = store_.ListConsent(r.tenant_id, r.end_user_id);
+  if (!ledger.ok()) return ledger.status();
+  if (CurrentConsent(*ledger, user->channel_id, "messaging", clock_.Now()).status != "opted_out") {
+    return false;
+  }
+  auto channel = store_.GetChannel(r.tenant_id, user->channel_id);
+  if (!channel.ok()) return channel.status();
+  auto region = ChannelRegion(store_, *channel);
+  if (!region.ok()) return region.status();
+  auto key = cipher_.Open({r.tenant_id, "end_user", user->id, "platform_key", user->id},
+                          user->platform_key_sealed);
+  if (!key.ok()) return false;  // already unreadable
+  auto normalized = NormalizePlatformKey(channel->type, *key, *region);
+  if (!normalized.ok()) return false;
+  auto hash = blind_.FullHash(r.tenant_id, IngestPipeline::kSuppressionIndex, *normalized);
+  if (!hash.ok()) return hash.status();
+  CV_RETURN_IF_ERROR(store_.AddSuppression(r.tenant_id, channel->id, *hash, clock_.Now()));
+  return true;
 }
 
 absl::Status PrivacyService::FinishErase(PrivacyRequest& r, const Requester& who) {

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "common/clock.h"
 #include "common/ids.h"
+#include "crypto/blind_index.h"
 #include "crypto/field_cipher.h"
 #include "privacy/audit_log.h"
 #include "privacy/shred_log.h"
@@ -34,12 +35,13 @@ struct Requester {
 class PrivacyService {
  public:
   PrivacyService(Store& store, KeyStore& key_store, crypto::KeyManager& keys,
-                 crypto::FieldCipher& cipher, AuditLog& audit, ShredLog& shred, Clock& clock,
-                 IdGenerator& ids)
+                 crypto::FieldCipher& cipher, crypto::BlindIndexer& blind, AuditLog& audit,
+                 ShredLog& shred, Clock& clock, IdGenerator& ids)
       : store_(store),
         key_store_(key_store),
         keys_(keys),
         cipher_(cipher),
+        blind_(blind),
         audit_(audit),
         shred_(shred),
         clock_(clock),
@@ -81,6 +83,9 @@ class PrivacyService {
   absl::Status FinishErase(PrivacyRequest& request, const Requester& who);
   absl::Status Restrict(PrivacyRequest& request, bool restricted, const Requester& who);
   absl::Status Export(PrivacyRequest& request, const Requester& who);
+  // Puts an end user who opted out of messaging on the suppression list
+  // (before their key is destroyed); true when listed.
+  absl::StatusOr<bool> Suppress(const PrivacyRequest& request);
   absl::Status Record(const PrivacyRequest& request, std::string_view action,
                       std::string_view outcome, const Requester& who, std::string_view detail);
 
@@ -88,6 +93,7 @@ class PrivacyService {
   KeyStore& key_store_;
   crypto::KeyManager& keys_;
   crypto::FieldCipher& cipher_;
+  crypto::BlindIndexer& blind_;
   AuditLog& audit_;
   ShredLog& shred_;
   Clock& clock_;

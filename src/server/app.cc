@@ -85,8 +85,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   app->shred_log_ = std::make_unique<privacy::ShredLog>(
       (std::filesystem::path(config.data_dir) / "shred.log").string());
   app->privacy_ = std::make_unique<privacy::PrivacyService>(
-      *app->store_, *app->key_store_, *app->key_manager_, *app->field_cipher_, *app->audit_,
-      *app->shred_log_, clock, ids);
+      *app->store_, *app->key_store_, *app->key_manager_, *app->field_cipher_, *app->blind_index_,
+      *app->audit_, *app->shred_log_, clock, ids);
   app->reader_ = std::make_unique<ConversationReader>(*app->store_, *app->field_cipher_);
   app->transcripts_ =
       std::make_unique<TranscriptService>(*app->store_, *app->field_cipher_, *app->reader_, clock);

@@ -319,6 +319,18 @@ absl::StatusOr<std::vector<ContextKeyClass>> InstrumentedStore::ListContextKeyCl
     std::string_view tenant_id) {
   return Timed("list_context_key_classes", [&] { return base_.ListContextKeyClasses(tenant_id); });
 }
+absl::Status InstrumentedStore::AddSuppression(std::string_view tenant_id,
+                                               std::string_view channel_id,
+                                               std::string_view key_hash, absl::Time at) {
+  return Timed("add_suppression",
+               [&] { return base_.AddSuppression(tenant_id, channel_id, key_hash, at); });
+}
+absl::StatusOr<bool> InstrumentedStore::IsSuppressed(std::string_view tenant_id,
+                                                     std::string_view channel_id,
+                                                     std::string_view key_hash) {
+  return Timed("is_suppressed",
+               [&] { return base_.IsSuppressed(tenant_id, channel_id, key_hash); });
+}
 absl::StatusOr<ErasureCounts> InstrumentedStore::EraseSubject(std::string_view tenant_id,
                                                               std::string_view end_user_id) {
   return Timed("erase_subject", [&] { return base_.EraseSubject(tenant_id, end_user_id); });

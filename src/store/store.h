@@ -291,6 +291,13 @@ class Store {
   virtual absl::StatusOr<std::vector<ContextKeyClass>> ListContextKeyClasses(
       std::string_view tenant_id) = 0;
 
+  // The suppression list: keyed hashes of platform keys of erased end users
+  // who had opted out. Adding one that exists changes nothing.
+  virtual absl::Status AddSuppression(std::string_view tenant_id, std::string_view channel_id,
+                                      std::string_view key_hash, absl::Time at) = 0;
+  virtual absl::StatusOr<bool> IsSuppressed(std::string_view tenant_id, std::string_view channel_id,
+                                            std::string_view key_hash) = 0;
+
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;
 };

@@ -127,6 +127,42 @@ TEST(ConsentApi, RequiredLevelRefusesOutboundUntilRecorded) {
   EXPECT_EQ(f.Entries(session).back()["text"], "Welcome back!");
 }
 
+TEST(ConsentApi, AnErasedPersonWhoOptedOutIsSuppressedWhenTheyWriteAgain) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto first = f.In("m-1", "hello");
+  f.In("m-2", "STOP");
+  auto erased = c.PostJson("/v1/privacy/requests", f.officer,
+                           {{"type", "erase"}, {"end_user_id", first["end_user_id"]}});
+  ASSERT_EQ(erased.Json()["status"], "completed") << erased.body;
+  // Same platform key: a new end user, but on the suppression list.
+  auto again = f.In("m-3", "hello again");
+  EXPECT_NE(again["end_user_id"], first["end_user_id"]);
+  EXPECT_TRUE(again["acknowledgment_entry_id"].is_null());
+  ExpectProblem(f.Reply(again["session_id"]), 409, "opted_out");
+  auto history =
+      c.Get("/v1/end-users/" + again["end_user_id"].get<std::string>() + "/consent/history",
+            f.officer)
+          .Json()["items"];
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0]["status"], "opted_out");
+  EXPECT_EQ(history[0]["source"], "import");
+  // They may opt back in.
+  f.In("m-4", "START");
+  EXPECT_EQ(f.Reply(again["session_id"]).status, 201);
+  // Someone erased without an opt-out is not suppressed.
+  Fixture g;
+  auto other = g.In("m-1", "hello");
+  ASSERT_EQ(g.server.client()
+                .PostJson("/v1/privacy/requests", g.officer,
+                          {{"type", "erase"}, {"end_user_id", other["end_user_id"]}})
+                .Json()["status"],
+            "completed");
+  auto back = g.In("m-2", "hello again");
+  EXPECT_FALSE(back["acknowledgment_entry_id"].is_null());
+  EXPECT_EQ(g.Reply(back["session_id"]).status, 201);
+}
+
 TEST(ConsentApi, BadInputRolesAndRequiredKeywords) {
   Fixture f;
   auto first = f.In("m-1", "hello");

@@ -1010,6 +1010,24 @@ absl::StatusOr<std::vector<ContextKeyClass>> MemoryStore::ListContextKeyClasses(
   return out;
 }
 
+absl::Status MemoryStore::AddSuppression(std::string_view tenant_id, std::string_view channel_id,
+                                         std::string_view key_hash, absl::Time) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(tenant_id)) return absl::NotFoundError("tenant not found");
+  suppressions_.insert({std::string(tenant_id), std::string(channel_id), std::string(key_hash)});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> MemoryStore::IsSuppressed(std::string_view tenant_id,
+                                               std::string_view channel_id,
+                                               std::string_view key_hash) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  return suppressions_.contains(
+      {std::string(tenant_id), std::string(channel_id), std::string(key_hash)});
+}
+
 absl::StatusOr<ErasureCounts> MemoryStore::EraseSubject(std::string_view tenant_id,
                                                         std::string_view end_user_id) {
   absl::MutexLock lock(&mu_);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -124,6 +125,10 @@ class MemoryStore final : public Store {
   absl::Status PutContextKeyClass(const ContextKeyClass& c) override;
   absl::StatusOr<std::vector<ContextKeyClass>> ListContextKeyClasses(
       std::string_view tenant_id) override;
+  absl::Status AddSuppression(std::string_view tenant_id, std::string_view channel_id,
+                              std::string_view key_hash, absl::Time at) override;
+  absl::StatusOr<bool> IsSuppressed(std::string_view tenant_id, std::string_view channel_id,
+                                    std::string_view key_hash) override;
   absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
                                              std::string_view end_user_id) override;
   void Close() override;
@@ -158,6 +163,7 @@ class MemoryStore final : public Store {
   std::map<std::pair<std::string, std::string>, PrivacyRequest> requests_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, LegalHold> holds_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, ContextKeyClass> context_keys_ ABSL_GUARDED_BY(mu_);
+  std::set<std::tuple<std::string, std::string, std::string>> suppressions_ ABSL_GUARDED_BY(mu_);
   // (tenant, channel, external id) -> record
   std::map<std::tuple<std::string, std::string, std::string>, InboundRecord> inbound_
       ABSL_GUARDED_BY(mu_);

@@ -388,6 +388,33 @@ absl::StatusOr<std::vector<ContextKeyClass>> SqliteStore::ListContextKeyClasses(
   });
 }
 
+absl::Status SqliteStore::AddSuppression(std::string_view tenant_id, std::string_view channel_id,
+                                         std::string_view key_hash, absl::Time at) {
+  return writer_->Write([&](Connection& c) -> absl::Status {
+    CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");
+    CV_ASSIGN_OR_RETURN(bool exists, t->Bind(1, tenant_id).Step());
+    if (!exists) return absl::NotFoundError("tenant not found");
+    CV_SQL(q, c,
+           "INSERT OR IGNORE INTO suppressions (tenant_id, channel_id, key_hash, created_at) "
+           "VALUES (?, ?, ?, ?)");
+    return q->Bind(1, tenant_id)
+        .Bind(2, channel_id)
+        .Bind(3, key_hash)
+        .Bind(4, ToStorageMicros(at))
+        .Run();
+  });
+}
+
+absl::StatusOr<bool> SqliteStore::IsSuppressed(std::string_view tenant_id,
+                                               std::string_view channel_id,
+                                               std::string_view key_hash) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<bool> {
+    CV_SQL(q, c,
+           "SELECT 1 FROM suppressions WHERE tenant_id = ? AND channel_id = ? AND key_hash = ?");
+    return q->Bind(1, tenant_id).Bind(2, channel_id).Bind(3, key_hash).Step();
+  });
+}
+
 absl::StatusOr<ErasureCounts> SqliteStore::EraseSubject(std::string_view tenant_id,
                                                         std::string_view end_user_id) {
   ErasureCounts n;

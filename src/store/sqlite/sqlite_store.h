@@ -139,6 +139,10 @@ class SqliteStore final : public Store {
   absl::Status PutContextKeyClass(const ContextKeyClass& c) override;
   absl::StatusOr<std::vector<ContextKeyClass>> ListContextKeyClasses(
       std::string_view tenant_id) override;
+  absl::Status AddSuppression(std::string_view tenant_id, std::string_view channel_id,
+                              std::string_view key_hash, absl::Time at) override;
+  absl::StatusOr<bool> IsSuppressed(std::string_view tenant_id, std::string_view channel_id,
+                                    std::string_view key_hash) override;
   absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
                                              std::string_view end_user_id) override;
   void Close() override;
