@@ -103,7 +103,11 @@ int main(int argc, char** argv) {
                                {{"platform_key", "visitor-" + std::to_string(person)},
                                 {"name", "Visitor " + std::to_string(person)}}},
                               {"text", corpus[static_cast<size_t>(n) % corpus.size()]}};
-          if (n < people) m["context"] = {{"page", "/help"}, {"order", std::to_string(n)}};
+          if (n < people) {
+            m["context"] = {{"page", "/help"},
+                            {"order", std::to_string(n)},
+                            {"email", "visitor" + std::to_string(person) + "@example.org"}};
+          }
           req.set(http::field::content_type, "application/json");
           req.body() = m.dump();
         } else if (!body.empty()) {
