@@ -1,5 +1,6 @@
 #include "messaging/conversation_reader.h"
 
+#include "common/time_format.h"
 #include "messaging/ingest.h"
 
 namespace convault {
@@ -39,6 +40,44 @@ absl::StatusOr<OpenedEndUser> ConversationReader::FindEndUser(const Channel& cha
   if (!match.ok()) return match.status();
   if (!match->end_user_id.empty()) return EndUser(channel.tenant_id, match->end_user_id);
   return absl::NotFoundError("no such end user");
+}
+
+nlohmann::json EntryToJson(const OpenedEntry& o) {
+  using Json = nlohmann::json;
+  const Entry& e = o.entry;
+  auto optional = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
+  Json payload = nullptr;
+  if (o.payload_json) payload = Json::parse(*o.payload_json, nullptr, false);
+  if (payload.is_discarded()) payload = nullptr;
+  Json redactions = Json::parse(e.redactions, nullptr, false);
+  if (redactions.is_discarded()) redactions = Json::object();
+  return {{"id", e.id},
+          {"seq", e.seq},
+          {"created_at", FormatRfc3339(e.created_at)},
+          {"direction", e.direction == Direction::kInbound ? "inbound" : "outbound"},
+          {"actor_type", std::string(ActorTypeName(e.actor))},
+          {"actor_name", optional(o.actor_name)},
+          {"text", optional(o.text)},
+          {"payload", std::move(payload)},
+          {"message_id", e.external_id.empty() ? Json(nullptr) : Json(e.external_id)},
+          {"delivery_status", std::string(DeliveryStatusName(e.delivery_status))},
+          {"redactions", std::move(redactions)},
+          {"rule_set_version", e.rule_set_version}};
+}
+
+absl::Status ConversationReader::ForEachEntry(
+    const Session& session, const std::function<absl::Status(const OpenedEntry&)>& fn) {
+  int64_t after = 0;
+  while (true) {
+    auto page = Entries(session, after, 200);
+    if (!page.ok()) return page.status();
+    if (page->empty()) return absl::OkStatus();
+    for (const OpenedEntry& o : *page) {
+      absl::Status s = fn(o);
+      if (!s.ok()) return s;
+      after = o.entry.seq;
+    }
+  }
 }
 
 absl::StatusOr<std::vector<OpenedEntry>> ConversationReader::Entries(const Session& session,

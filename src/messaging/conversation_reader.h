@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "crypto/field_cipher.h"
 #include "model/channel.h"
+#include "nlohmann/json.hpp"
 #include "store/store.h"
 
 namespace convault {
@@ -41,6 +43,9 @@ struct OpenedContext {
 
 // Reads conversations for the API: loads rows of one tenant and opens their
 // sealed fields with the subject's key. Thread safety: safe for concurrent use.
+// An opened entry as the API and the exports show it.
+nlohmann::json EntryToJson(const OpenedEntry& entry);
+
 class ConversationReader {
  public:
   ConversationReader(Store& store, crypto::FieldCipher& cipher) : store_(store), cipher_(cipher) {}
@@ -54,6 +59,9 @@ class ConversationReader {
                                                    int limit);
   // One entry, opened.
   OpenedEntry OpenEntry(Entry entry);
+  // Every entry of the session in seq order, opened, a page at a time.
+  absl::Status ForEachEntry(const Session& session,
+                            const std::function<absl::Status(const OpenedEntry&)>& fn);
   absl::StatusOr<std::vector<OpenedParticipant>> Participants(const Session& session);
   absl::StatusOr<std::vector<OpenedContext>> Context(const Session& session);
 

@@ -91,36 +91,29 @@ absl::StatusOr<Job> BulkExportService::Run(std::string_view tenant_id,
         CV_RETURN_IF_ERROR(w.Write("\n"));
         continue;
       }
-      int64_t after = 0;
-      while (true) {
-        auto entries = reader_.Entries(s, after, 200);
-        if (!entries.ok()) return entries.status();
-        if (entries->empty()) break;
-        for (const OpenedEntry& o : *entries) {
-          const Entry& e = o.entry;
-          std::string direction = e.direction == Direction::kInbound ? "inbound" : "outbound";
-          std::string actor(ActorTypeName(e.actor));
-          if (request.format == "csv") {
-            CV_RETURN_IF_ERROR(w.Write(absl::StrCat(
-                Csv(s.id), ",", Csv(s.channel_id), ",", Csv(s.end_user_id), ",", e.seq, ",",
-                Csv(FormatRfc3339(e.created_at)), ",", direction, ",", actor, ",",
-                Csv(o.actor_name.value_or("")), ",", Csv(o.text.value_or("")), "\r\n")));
-          } else {
-            Json line = {{"session_id", s.id},
-                         {"channel_id", s.channel_id},
-                         {"end_user_id", s.end_user_id},
-                         {"seq", e.seq},
-                         {"created_at", FormatRfc3339(e.created_at)},
-                         {"direction", direction},
-                         {"actor_type", actor},
-                         {"actor_name", o.actor_name ? Json(*o.actor_name) : Json(nullptr)},
-                         {"text", o.text ? Json(*o.text) : Json(nullptr)}};
-            CV_RETURN_IF_ERROR(w.Write(line.dump() + "\n"));
-          }
-          ++job.changed;
-          after = e.seq;
+      absl::Status written = reader_.ForEachEntry(s, [&](const OpenedEntry& o) -> absl::Status {
+        const Entry& e = o.entry;
+        std::string direction = e.direction == Direction::kInbound ? "inbound" : "outbound";
+        std::string actor(ActorTypeName(e.actor));
+        ++job.changed;
+        if (request.format == "csv") {
+          return w.Write(absl::StrCat(Csv(s.id), ",", Csv(s.channel_id), ",", Csv(s.end_user_id),
+                                      ",", e.seq, ",", Csv(FormatRfc3339(e.created_at)), ",",
+                                      direction, ",", actor, ",", Csv(o.actor_name.value_or("")),
+                                      ",", Csv(o.text.value_or("")), "\r\n"));
         }
-      }
+        Json line = {{"session_id", s.id},
+                     {"channel_id", s.channel_id},
+                     {"end_user_id", s.end_user_id},
+                     {"seq", e.seq},
+                     {"created_at", FormatRfc3339(e.created_at)},
+                     {"direction", direction},
+                     {"actor_type", actor},
+                     {"actor_name", o.actor_name ? Json(*o.actor_name) : Json(nullptr)},
+                     {"text", o.text ? Json(*o.text) : Json(nullptr)}};
+        return w.Write(line.dump() + "\n");
+      });
+      if (!written.ok()) return written;
     }
     if (!page->next_cursor) break;
     options.after = *page->next_cursor;

@@ -11,6 +11,7 @@
 #include "common/time_format.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
+#include "privacy/privacy_service.h"
 #include "privacy/sealed_file.h"
 
 namespace convault::privacy {
@@ -153,35 +154,14 @@ absl::StatusOr<ExportSummary> ExportService::Write(const PrivacyRequest& r) {
         CV_RETURN_IF_ERROR(w.Write(absl::StrCat(first ? "" : ",", text, ",\"entries\":[")));
         first = false;
         ++counts["sessions"];
-        // Entries a page at a time.
-        int64_t after = 0;
         bool first_entry = true;
-        while (true) {
-          auto entries = reader_.Entries(s, after, 200);
-          if (!entries.ok()) return entries.status();
-          if (entries->empty()) break;
-          for (const OpenedEntry& o : *entries) {
-            const Entry& e = o.entry;
-            Json payload = nullptr;
-            if (o.payload_json) payload = Json::parse(*o.payload_json, nullptr, false);
-            if (payload.is_discarded()) payload = nullptr;
-            Json entry = {
-                {"id", e.id},
-                {"seq", e.seq},
-                {"created_at", FormatRfc3339(e.created_at)},
-                {"direction", e.direction == Direction::kInbound ? "inbound" : "outbound"},
-                {"actor_type", std::string(ActorTypeName(e.actor))},
-                {"actor_name", Optional(o.actor_name)},
-                {"text", Optional(o.text)},
-                {"payload", std::move(payload)},
-                {"message_id", e.external_id},
-                {"delivery_status", std::string(DeliveryStatusName(e.delivery_status))}};
-            CV_RETURN_IF_ERROR(w.Write(absl::StrCat(first_entry ? "" : ",", entry.dump())));
-            first_entry = false;
-            ++counts["entries"];
-            after = e.seq;
-          }
-        }
+        CV_RETURN_IF_ERROR(reader_.ForEachEntry(s, [&](const OpenedEntry& o) -> absl::Status {
+          ++counts["entries"];
+          absl::Status written =
+              w.Write(absl::StrCat(first_entry ? "" : ",", EntryToJson(o).dump()));
+          first_entry = false;
+          return written;
+        }));
         auto transcript = transcripts_.Render(s, "text");
         if (!transcript.ok()) return transcript.status();
         ++counts["transcripts"];
@@ -218,23 +198,16 @@ absl::StatusOr<ExportSummary> ExportService::Write(const PrivacyRequest& r) {
 
   status = part("privacy_requests", [&]() -> absl::Status {
     Json items = Json::array();
-    ListOptions options;
-    options.limit = 500;
-    while (true) {
-      auto page = store_.ListPrivacyRequests(r.tenant_id, options);
-      if (!page.ok()) return page.status();
-      for (const PrivacyRequest& p : page->items) {
-        if (p.end_user_id != u.id) continue;
-        items.push_back({{"id", p.id},
-                         {"type", p.type},
-                         {"status", p.id == r.id ? "completed" : p.status},
-                         {"created_at", FormatRfc3339(p.created_at)},
-                         {"due_at", FormatRfc3339(p.due_at)},
-                         {"completed_at", Time(p.completed_at)}});
-      }
-      if (!page->next_cursor) break;
-      options.after = *page->next_cursor;
-    }
+    CV_RETURN_IF_ERROR(
+        ForEachPrivacyRequest(store_, r.tenant_id, u.id, "", [&](const PrivacyRequest& p) {
+          items.push_back({{"id", p.id},
+                           {"type", p.type},
+                           {"status", p.id == r.id ? "completed" : p.status},
+                           {"created_at", FormatRfc3339(p.created_at)},
+                           {"due_at", FormatRfc3339(p.due_at)},
+                           {"completed_at", Time(p.completed_at)}});
+          return absl::OkStatus();
+        }));
     counts["privacy_requests"] = static_cast<int64_t>(items.size());
     return w.Write(items.dump());
   });

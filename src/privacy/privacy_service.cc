@@ -48,6 +48,23 @@ std::string SignedPart(Json certificate) {
 
 }  // namespace
 
+absl::Status ForEachPrivacyRequest(Store& store, std::string_view tenant_id,
+                                   std::string_view end_user_id, std::string_view type,
+                                   const std::function<absl::Status(const PrivacyRequest&)>& fn) {
+  ListOptions options;
+  options.limit = 500;
+  while (true) {
+    auto page = store.ListPrivacyRequests(tenant_id, options);
+    if (!page.ok()) return page.status();
+    for (const PrivacyRequest& p : page->items) {
+      if (p.end_user_id != end_user_id || (!type.empty() && p.type != type)) continue;
+      CV_RETURN_IF_ERROR(fn(p));
+    }
+    if (!page->next_cursor) return absl::OkStatus();
+    options.after = *page->next_cursor;
+  }
+}
+
 std::string PrivacyService::OpenReason(const PrivacyRequest& request) {
   if (request.reason_sealed.empty()) return "";
   auto opened = cipher_.Open(ReasonField(request), request.reason_sealed);
@@ -191,19 +208,11 @@ absl::Status PrivacyService::FinishErase(PrivacyRequest& r, const Requester& who
   // Export files of the subject (unreadable already: sealed under the destroyed key).
   int64_t exports_deleted = 0;
   if (exports_ != nullptr) {
-    ListOptions options;
-    options.limit = 500;
-    while (true) {
-      auto page = store_.ListPrivacyRequests(r.tenant_id, options);
-      if (!page.ok()) return page.status();
-      for (const PrivacyRequest& p : page->items) {
-        if (p.type != "export" || p.end_user_id != r.end_user_id) continue;
-        CV_RETURN_IF_ERROR(exports_->Delete(p));
-        ++exports_deleted;
-      }
-      if (!page->next_cursor) break;
-      options.after = *page->next_cursor;
-    }
+    CV_RETURN_IF_ERROR(ForEachPrivacyRequest(store_, r.tenant_id, r.end_user_id, "export",
+                                             [&](const PrivacyRequest& p) {
+                                               ++exports_deleted;
+                                               return exports_->Delete(p);
+                                             }));
   }
   auto counts = store_.EraseSubject(r.tenant_id, r.end_user_id);
   if (ErrorCode(counts.status()) == "legal_hold") {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -100,6 +101,12 @@ class PrivacyService {
   IdGenerator& ids_;
   class ExportService* exports_ = nullptr;
 };
+
+// Calls `fn` for every privacy request of the tenant about `end_user_id`
+// (of `type` when not empty), newest first.
+absl::Status ForEachPrivacyRequest(Store& store, std::string_view tenant_id,
+                                   std::string_view end_user_id, std::string_view type,
+                                   const std::function<absl::Status(const PrivacyRequest&)>& fn);
 
 // Request statuses and types (stored; never rename).
 inline constexpr std::string_view kRequestPending = "pending";

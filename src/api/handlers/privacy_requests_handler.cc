@@ -89,13 +89,18 @@ absl::StatusOr<HttpResponse> PrivacyRequestsHandler::List(const RequestContext& 
   return JsonResponse(200, out);
 }
 
-absl::StatusOr<HttpResponse> PrivacyRequestsHandler::Download(const RequestContext& ctx) {
+absl::StatusOr<PrivacyRequest> PrivacyRequestsHandler::Load(const RequestContext& ctx) {
   const std::string& id = ctx.param("id");
   if (!IsWellFormedId(id, "prq")) return absl::NotFoundError("no such privacy request");
   auto request = store_.GetPrivacyRequest(ctx.principal->tenant_id, id);
   if (absl::IsNotFound(request.status())) return absl::NotFoundError("no such privacy request");
+  if (request.ok()) ctx.audit_subject = request->end_user_id;
+  return request;
+}
+
+absl::StatusOr<HttpResponse> PrivacyRequestsHandler::Download(const RequestContext& ctx) {
+  auto request = Load(ctx);
   if (!request.ok()) return request.status();
-  ctx.audit_subject = request->end_user_id;
   if (request->type != "export" || request->status != "completed") {
     return absl::NotFoundError("this request has no export to download");
   }
@@ -118,12 +123,8 @@ absl::StatusOr<HttpResponse> PrivacyRequestsHandler::Download(const RequestConte
 }
 
 absl::StatusOr<HttpResponse> PrivacyRequestsHandler::Get(const RequestContext& ctx) {
-  const std::string& id = ctx.param("id");
-  if (!IsWellFormedId(id, "prq")) return absl::NotFoundError("no such privacy request");
-  auto request = store_.GetPrivacyRequest(ctx.principal->tenant_id, id);
-  if (absl::IsNotFound(request.status())) return absl::NotFoundError("no such privacy request");
+  auto request = Load(ctx);
   if (!request.ok()) return request.status();
-  ctx.audit_subject = request->end_user_id;
   return JsonResponse(200, PrivacyRequestJson(privacy_, *request));
 }
 

@@ -27,6 +27,7 @@ class PrivacyRequestsHandler {
   absl::StatusOr<HttpResponse> List(const RequestContext& ctx);
   absl::StatusOr<HttpResponse> Get(const RequestContext& ctx);
   absl::StatusOr<HttpResponse> Download(const RequestContext& ctx);
+  absl::StatusOr<PrivacyRequest> Load(const RequestContext& ctx);
 
   Store& store_;
   privacy::PrivacyService& privacy_;

@@ -21,25 +21,6 @@ absl::Status NotFound() { return absl::NotFoundError("no such session"); }
 
 Json Optional(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
 
-Json EntryJson(const OpenedEntry& o) {
-  const Entry& e = o.entry;
-  Json payload = nullptr;
-  if (o.payload_json) payload = Json::parse(*o.payload_json, nullptr, false);
-  if (payload.is_discarded()) payload = nullptr;
-  return {{"id", e.id},
-          {"seq", e.seq},
-          {"created_at", FormatRfc3339(e.created_at)},
-          {"direction", e.direction == Direction::kInbound ? "inbound" : "outbound"},
-          {"actor_type", std::string(ActorTypeName(e.actor))},
-          {"actor_name", Optional(o.actor_name)},
-          {"text", Optional(o.text)},
-          {"payload", std::move(payload)},
-          {"message_id", e.external_id.empty() ? Json(nullptr) : Json(e.external_id)},
-          {"delivery_status", std::string(DeliveryStatusName(e.delivery_status))},
-          {"redactions", Json::parse(e.redactions, nullptr, false)},
-          {"rule_set_version", e.rule_set_version}};
-}
-
 Json SessionJson(const Session& s) {
   return {{"id", s.id},
           {"channel_id", s.channel_id},
@@ -149,7 +130,7 @@ absl::StatusOr<HttpResponse> SessionsHandler::Entries(const RequestContext& ctx)
   auto entries = reader_.Entries(*session, after, limit);
   if (!entries.ok()) return entries.status();
   Json items = Json::array();
-  for (const OpenedEntry& o : *entries) items.push_back(EntryJson(o));
+  for (const OpenedEntry& o : *entries) items.push_back(EntryToJson(o));
   return JsonResponse(200, {{"items", std::move(items)}});
 }
 
@@ -189,7 +170,7 @@ absl::StatusOr<HttpResponse> SessionsHandler::Post(const RequestContext& ctx) {
   auto entry = replies_.Send(ctx.principal->tenant_id, id, reply);
   if (absl::IsNotFound(entry.status())) return NotFound();
   if (!entry.ok()) return entry.status();
-  HttpResponse res = JsonResponse(201, EntryJson(*entry));
+  HttpResponse res = JsonResponse(201, EntryToJson(*entry));
   res.headers.emplace_back("Location", "/v1/sessions/" + id + "/entries?after_seq=" +
                                            std::to_string(entry->entry.seq - 1) + "&limit=1");
   return res;

@@ -62,6 +62,16 @@ PrivacyRequest RequestFromRow(const Statement& s) {
   return r;
 }
 
+// Every row of an audit query.
+absl::StatusOr<std::vector<AuditRecord>> ReadAudit(Statement& q) {
+  std::vector<AuditRecord> out;
+  while (true) {
+    CV_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return out;
+    out.push_back(AuditFromRow(q));
+  }
+}
+
 absl::StatusOr<bool> EndUserExists(Connection& c, std::string_view tenant_id,
                                    std::string_view end_user_id) {
   CV_SQL(q, c, "SELECT 1 FROM end_users WHERE tenant_id = ? AND id = ?");
@@ -119,13 +129,7 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteStore::ListAudit(std::string_view
            "SELECT " CV_AUDIT_COLUMNS
            " FROM audit_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?");
     q->Bind(1, tenant_id).Bind(2, after_seq).Bind(3, int64_t{limit});
-    std::vector<AuditRecord> out;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back(AuditFromRow(*q));
-    }
-    return out;
+    return ReadAudit(*q);
   });
 }
 
@@ -137,13 +141,7 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteStore::ListAuditBySubject(
            " FROM audit_log WHERE tenant_id = ? AND subject_hash = ? AND seq > ? ORDER BY seq "
            "LIMIT ?");
     q->Bind(1, tenant_id).Bind(2, subject_hash).Bind(3, after_seq).Bind(4, int64_t{limit});
-    std::vector<AuditRecord> out;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back(AuditFromRow(*q));
-    }
-    return out;
+    return ReadAudit(*q);
   });
 }
 
