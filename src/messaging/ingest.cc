@@ -60,6 +60,16 @@ absl::StatusOr<std::string> NormalizePlatformKey(ChannelType type, std::string_v
   return crypto::NormalizePlatformId(key);
 }
 
+std::optional<std::string> OpenPlatformKey(crypto::FieldCipher& cipher, const EndUser& user,
+                                           const Channel& channel, std::string_view region) {
+  auto opened = cipher.Open({user.tenant_id, "end_user", user.id, "platform_key", user.id},
+                            user.platform_key_sealed);
+  if (!opened.ok()) return std::nullopt;
+  auto normalized = NormalizePlatformKey(channel.type, *opened, region);
+  if (!normalized.ok()) return std::nullopt;
+  return std::move(*normalized);
+}
+
 absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cipher,
                                           const Channel& channel, std::string_view normalized_key,
                                           uint64_t token, std::string_view region) {
@@ -74,11 +84,9 @@ absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cip
     if (!user.ok()) return user.status();
     if (user->channel_id != channel.id) continue;
     match.compared.push_back(user->id);
-    auto opened = cipher.Open(Field(tenant, "end_user", user->id, "platform_key", user->id),
-                              user->platform_key_sealed);
-    if (!opened.ok()) continue;  // erased (key destroyed): not this person any more
-    auto theirs = NormalizePlatformKey(channel.type, *opened, region);
-    if (theirs.ok() && *theirs == normalized_key && match.end_user_id.empty()) {
+    // Erased (key destroyed): not this person any more.
+    auto theirs = OpenPlatformKey(cipher, *user, channel, region);
+    if (theirs.has_value() && *theirs == normalized_key && match.end_user_id.empty()) {
       match.end_user_id = user->id;
       match.locale = user->locale;
       match.processing_restricted = user->processing_restricted;
@@ -199,6 +207,21 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   const bool restricted = match->processing_restricted;
   w.record.end_user_id = end_user_id;
   const std::string& subject = end_user_id;
+  // An index entry that keeps its normalized value, sealed under the
+  // subject's key, for search to open and compare (the field itself may be
+  // stored masked).
+  auto add_sealed_index = [&](const char* index, const std::string& normalized,
+                              const std::string& object_type, const std::string& object_id,
+                              const std::string& field) -> absl::Status {
+    auto t = blind_.Token(tenant, index, normalized);
+    if (!t.ok()) return t.status();
+    BlindIndexEntry entry{tenant, index, *t, object_type, object_id, field, subject};
+    auto sealed = cipher_.Seal(IndexValueField(entry), normalized);
+    if (!sealed.ok()) return sealed.status();
+    entry.value_sealed = std::move(*sealed);
+    w.index_entries.push_back(std::move(entry));
+    return absl::OkStatus();
+  };
 
   // 3. The session.
   auto open = store_.FindActiveSession(tenant, channel.id, end_user_id);
@@ -228,13 +251,8 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
       p.display_name_sealed = std::move(*name);
       auto normalized = crypto::NormalizeName(message.name->Reveal());
       if (normalized.ok() && !normalized->empty()) {
-        auto t = blind_.Token(tenant, kNameIndex, *normalized);
-        if (!t.ok()) return t.status();
-        BlindIndexEntry entry{tenant, kNameIndex, *t, "participant", p.id, "display_name", subject};
-        auto value = cipher_.Seal(IndexValueField(entry), *normalized);
-        if (!value.ok()) return value.status();
-        entry.value_sealed = std::move(*value);
-        w.index_entries.push_back(std::move(entry));
+        CV_RETURN_IF_ERROR(
+            add_sealed_index(kNameIndex, *normalized, "participant", p.id, "display_name"));
       }
     }
     w.participants.push_back(std::move(p));
@@ -300,15 +318,8 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
       auto normalized =
           email ? crypto::NormalizeEmail(value) : crypto::NormalizePhone(value, region);
       if (!normalized.ok()) continue;
-      const char* index = email ? kEmailIndex : kPhoneIndex;
-      auto t = blind_.Token(tenant, index, *normalized);
-      if (!t.ok()) return t.status();
-      BlindIndexEntry entry{tenant, index, *t, object_type, object_id, field, subject};
-      // The text may be stored masked: keep the value itself, sealed, for search to compare.
-      auto sealed = cipher_.Seal(IndexValueField(entry), *normalized);
-      if (!sealed.ok()) return sealed.status();
-      entry.value_sealed = std::move(*sealed);
-      w.index_entries.push_back(std::move(entry));
+      CV_RETURN_IF_ERROR(add_sealed_index(email ? kEmailIndex : kPhoneIndex, *normalized,
+                                          object_type, object_id, field));
     }
     return absl::OkStatus();
   };
@@ -353,14 +364,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     const char* index = kind == "email"   ? kEmailIndex
                         : kind == "phone" ? kPhoneIndex
                                           : kContextIdIndex;
-    auto t = blind_.Token(tenant, index, *normalized);
-    if (!t.ok()) return t.status();
-    BlindIndexEntry entry{tenant, index, *t, "context_entry", object_id, "value", subject};
-    auto sealed = cipher_.Seal(IndexValueField(entry), *normalized);
-    if (!sealed.ok()) return sealed.status();
-    entry.value_sealed = std::move(*sealed);
-    w.index_entries.push_back(std::move(entry));
-    return absl::OkStatus();
+    return add_sealed_index(index, *normalized, "context_entry", object_id, "value");
   };
   for (const auto& [k, v] : message.context) {
     ContextEntry c;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "common/clock.h"
 #include "common/ids.h"
@@ -78,6 +80,11 @@ absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cip
 inline crypto::FieldContext IndexValueField(const BlindIndexEntry& e) {
   return {e.tenant_id, e.index_name, e.object_id, e.field, e.subject_id};
 }
+
+// An end user's platform key, opened and normalized as the index reads it;
+// empty when it no longer opens (their key was destroyed) or does not normalize.
+std::optional<std::string> OpenPlatformKey(crypto::FieldCipher& cipher, const EndUser& user,
+                                           const Channel& channel, std::string_view region);
 
 // The platform key as the index reads it: E.164 on phone-number channels
 // (sms, whatsapp), else trimmed and lower-cased.

@@ -191,12 +191,9 @@ absl::StatusOr<bool> PrivacyService::Suppress(const PrivacyRequest& r) {
   if (!channel.ok()) return channel.status();
   auto region = ChannelRegion(store_, *channel);
   if (!region.ok()) return region.status();
-  auto key = cipher_.Open({r.tenant_id, "end_user", user->id, "platform_key", user->id},
-                          user->platform_key_sealed);
-  if (!key.ok()) return false;  // already unreadable
-  auto normalized = NormalizePlatformKey(channel->type, *key, *region);
-  if (!normalized.ok()) return false;
-  auto hash = blind_.FullHash(r.tenant_id, IngestPipeline::kSuppressionIndex, *normalized);
+  auto key = OpenPlatformKey(cipher_, *user, *channel, *region);
+  if (!key.has_value()) return false;  // already unreadable
+  auto hash = blind_.FullHash(r.tenant_id, IngestPipeline::kSuppressionIndex, *key);
   if (!hash.ok()) return hash.status();
   CV_RETURN_IF_ERROR(store_.AddSuppression(r.tenant_id, channel->id, *hash, clock_.Now()));
   return true;

@@ -28,15 +28,12 @@ absl::StatusOr<bool> SearchService::Confirm(const BlindIndexEntry& c, const std:
     return normalized.ok() && *normalized == value;
   }
   if (c.field == "platform_key") {
-    auto key = cipher_.Open({tenant, "end_user", user->id, "platform_key", user->id},
-                            user->platform_key_sealed);
-    if (!key.ok()) return false;
     auto channel = store_.GetChannel(tenant, user->channel_id);
     if (!channel.ok()) return false;
     auto region = ChannelRegion(store_, *channel);
     if (!region.ok()) return region.status();
-    auto normalized = NormalizePlatformKey(channel->type, *key, *region);
-    return normalized.ok() && *normalized == value;
+    auto key = OpenPlatformKey(cipher_, *user, *channel, *region);
+    return key.has_value() && *key == value;
   }
   return false;
 }

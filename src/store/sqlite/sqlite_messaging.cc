@@ -174,6 +174,23 @@ absl::Status InsertOutbox(Connection& c, const std::vector<OutboxItem>& outbox) 
   return absl::OkStatus();
 }
 
+absl::Status InsertConsent(Connection& c, const ConsentRecord& k) {
+  CV_SQL(q, c,
+         "INSERT INTO consent_records (tenant_id, id, end_user_id, channel_id, purpose, status, "
+         "source, evidence, captured_at, effective_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  return q->Bind(1, k.tenant_id)
+      .Bind(2, k.id)
+      .Bind(3, k.end_user_id)
+      .Bind(4, k.channel_id)
+      .Bind(5, k.purpose)
+      .Bind(6, k.status)
+      .Bind(7, k.source)
+      .Bind(8, k.evidence)
+      .Bind(9, ToStorageMicros(k.captured_at))
+      .Bind(10, ToStorageMicros(k.effective_from))
+      .Run();
+}
+
 absl::Status InsertTokens(Connection& c, const std::vector<TokenRow>& tokens) {
   for (const TokenRow& t : tokens) {
     CV_SQL(q, c,
@@ -309,23 +326,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
     }
     CV_RETURN_IF_ERROR(InsertOutbox(c, w.outbox));
     CV_RETURN_IF_ERROR(InsertTokens(c, w.tokens));
-    for (const ConsentRecord& k : w.consent) {
-      CV_SQL(
-          q, c,
-          "INSERT INTO consent_records (tenant_id, id, end_user_id, channel_id, purpose, status, "
-          "source, evidence, captured_at, effective_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      CV_RETURN_IF_ERROR(q->Bind(1, k.tenant_id)
-                             .Bind(2, k.id)
-                             .Bind(3, k.end_user_id)
-                             .Bind(4, k.channel_id)
-                             .Bind(5, k.purpose)
-                             .Bind(6, k.status)
-                             .Bind(7, k.source)
-                             .Bind(8, k.evidence)
-                             .Bind(9, ToStorageMicros(k.captured_at))
-                             .Bind(10, ToStorageMicros(k.effective_from))
-                             .Run());
-    }
+    for (const ConsentRecord& k : w.consent) CV_RETURN_IF_ERROR(InsertConsent(c, k));
     if (w.mark_initial_response_sent) {
       CV_SQL(q, c,
              "UPDATE end_users SET has_initial_response_sent = 1, updated_at = ? "
@@ -686,20 +687,7 @@ absl::Status SqliteStore::AppendConsent(const ConsentRecord& k) {
     CV_SQL(u, c, "SELECT 1 FROM end_users WHERE tenant_id = ? AND id = ?");
     CV_ASSIGN_OR_RETURN(bool exists, u->Bind(1, k.tenant_id).Bind(2, k.end_user_id).Step());
     if (!exists) return absl::NotFoundError("end user not found");
-    CV_SQL(q, c,
-           "INSERT INTO consent_records (tenant_id, id, end_user_id, channel_id, purpose, status, "
-           "source, evidence, captured_at, effective_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    return q->Bind(1, k.tenant_id)
-        .Bind(2, k.id)
-        .Bind(3, k.end_user_id)
-        .Bind(4, k.channel_id)
-        .Bind(5, k.purpose)
-        .Bind(6, k.status)
-        .Bind(7, k.source)
-        .Bind(8, k.evidence)
-        .Bind(9, ToStorageMicros(k.captured_at))
-        .Bind(10, ToStorageMicros(k.effective_from))
-        .Run();
+    return InsertConsent(c, k);
   });
 }
 
