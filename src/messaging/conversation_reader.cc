@@ -1,5 +1,6 @@
 #include "messaging/conversation_reader.h"
 
+#include "common/json_text.h"
 #include "common/time_format.h"
 #include "messaging/ingest.h"
 
@@ -42,27 +43,59 @@ absl::StatusOr<OpenedEndUser> ConversationReader::FindEndUser(const Channel& cha
   return absl::NotFoundError("no such end user");
 }
 
-nlohmann::json EntryToJson(const OpenedEntry& o) {
-  using Json = nlohmann::json;
+void AppendEntryJson(JsonText& j, const OpenedEntry& o) {
   const Entry& e = o.entry;
-  auto optional = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
-  Json payload = nullptr;
-  if (o.payload_json) payload = Json::parse(*o.payload_json, nullptr, false);
-  if (payload.is_discarded()) payload = nullptr;
-  Json redactions = Json::parse(e.redactions, nullptr, false);
-  if (redactions.is_discarded()) redactions = Json::object();
-  return {{"id", e.id},
-          {"seq", e.seq},
-          {"created_at", FormatRfc3339(e.created_at)},
-          {"direction", e.direction == Direction::kInbound ? "inbound" : "outbound"},
-          {"actor_type", std::string(ActorTypeName(e.actor))},
-          {"actor_name", optional(o.actor_name)},
-          {"text", optional(o.text)},
-          {"payload", std::move(payload)},
-          {"message_id", e.external_id.empty() ? Json(nullptr) : Json(e.external_id)},
-          {"delivery_status", std::string(DeliveryStatusName(e.delivery_status))},
-          {"redactions", std::move(redactions)},
-          {"rule_set_version", e.rule_set_version}};
+  // Stored JSON is embedded as is once it parses (it was written by us).
+  auto raw = [](const std::optional<std::string>& v) {
+    return v && !v->empty() && nlohmann::json::accept(*v);
+  };
+  std::optional<std::string> redactions(e.redactions);
+  // Members in the order nlohmann::json (a std::map) writes them.
+  j.BeginObject()
+      .Key("actor_name")
+      .OptionalString(o.actor_name)
+      .Key("actor_type")
+      .String(ActorTypeName(e.actor))
+      .Key("created_at")
+      .Time(e.created_at)
+      .Key("delivery_status")
+      .String(DeliveryStatusName(e.delivery_status))
+      .Key("direction")
+      .String(e.direction == Direction::kInbound ? "inbound" : "outbound")
+      .Key("id")
+      .String(e.id)
+      .Key("message_id");
+  if (e.external_id.empty()) {
+    j.Null();
+  } else {
+    j.String(e.external_id);
+  }
+  j.Key("payload");
+  if (raw(o.payload_json)) {
+    j.Raw(*o.payload_json);
+  } else {
+    j.Null();
+  }
+  j.Key("redactions");
+  if (raw(redactions)) {
+    j.Raw(e.redactions);
+  } else {
+    j.Raw("{}");
+  }
+  j.Key("rule_set_version")
+      .Int(e.rule_set_version)
+      .Key("seq")
+      .Int(e.seq)
+      .Key("text")
+      .OptionalString(o.text)
+      .EndObject();
+}
+
+nlohmann::json EntryToJson(const OpenedEntry& o) {
+  std::string text;
+  JsonText j(text);
+  AppendEntryJson(j, o);
+  return nlohmann::json::parse(text, nullptr, false);
 }
 
 absl::Status ConversationReader::ForEachEntry(

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/strings.h"
 #include "common/time_format.h"
 
 namespace convault {
@@ -38,7 +39,26 @@ std::string HtmlEscape(std::string_view s) {
 
 std::string Str(const Json& v) { return v.is_string() ? v.get<std::string>() : ""; }
 
+const std::string* StrPtr(const Json& v) {
+  return v.is_string() ? v.get_ptr<const std::string*>() : nullptr;
+}
+
 }  // namespace
+
+void AppendTranscriptTextHeading(std::string& out, std::string_view session_id,
+                                 std::string_view started_at, const std::string* ended_at) {
+  absl::StrAppend(&out, "Transcript of session ", Sv(session_id), "\nStarted: ", Sv(started_at),
+                  "\n");
+  if (ended_at != nullptr) absl::StrAppend(&out, "Ended: ", *ended_at, "\n");
+  out += "\n";
+}
+
+void AppendTranscriptTextLine(std::string& out, std::string_view at, std::string_view actor_type,
+                              const std::string* actor_name, const std::string* text) {
+  absl::StrAppend(&out, Sv(at), "  ", Sv(actor_type));
+  if (actor_name != nullptr) absl::StrAppend(&out, " (", *actor_name, ")");
+  absl::StrAppend(&out, ": ", text != nullptr ? Sv(*text) : absl::string_view("[no text]"), "\n");
+}
 
 absl::StatusOr<Json> TranscriptService::Build(const Session& session) {
   auto entries = reader_.Entries(session, 0, 1 << 30);
@@ -131,15 +151,12 @@ absl::StatusOr<std::pair<std::string, std::string>> TranscriptService::Render(
   if (!doc.ok()) return doc.status();
   if (format == "json") return std::make_pair(std::string("application/json"), doc->dump());
   if (format == "text") {
-    std::string out = absl::StrCat("Transcript of session ", Str((*doc)["session_id"]),
-                                   "\nStarted: ", Str((*doc)["started_at"]), "\n");
-    if ((*doc)["ended_at"].is_string())
-      absl::StrAppend(&out, "Ended: ", Str((*doc)["ended_at"]), "\n");
-    out += "\n";
+    std::string out;
+    AppendTranscriptTextHeading(out, Str((*doc)["session_id"]), Str((*doc)["started_at"]),
+                                StrPtr((*doc)["ended_at"]));
     for (const Json& e : (*doc)["entries"]) {
-      absl::StrAppend(&out, Str(e["at"]), "  ", Str(e["actor_type"]));
-      if (e["actor_name"].is_string()) absl::StrAppend(&out, " (", Str(e["actor_name"]), ")");
-      absl::StrAppend(&out, ": ", e["text"].is_string() ? Str(e["text"]) : "[no text]", "\n");
+      AppendTranscriptTextLine(out, Str(e["at"]), Str(e["actor_type"]), StrPtr(e["actor_name"]),
+                               StrPtr(e["text"]));
     }
     return std::make_pair(std::string("text/plain; charset=utf-8"), out);
   }

@@ -12,6 +12,14 @@
 
 namespace convault {
 
+// The text format of a transcript, a piece at a time: the heading (session
+// id, start and, once ended, end time) then one line per entry. Render(...,
+// "text") and the subject export both write it with these.
+void AppendTranscriptTextHeading(std::string& out, std::string_view session_id,
+                                 std::string_view started_at, const std::string* ended_at);
+void AppendTranscriptTextLine(std::string& out, std::string_view at, std::string_view actor_type,
+                              const std::string* actor_name, const std::string* text);
+
 // Transcripts of sessions (docs/formats/transcript.md): rendered from the
 // entries while a session is open ("kept current"), and once it has ended
 // finalized: the document sealed under the end user's DEK and stored, read

@@ -6,9 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/json_text.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/time_format.h"
+#include "messaging/transcripts.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
 #include "privacy/privacy_service.h"
@@ -111,67 +113,98 @@ absl::StatusOr<ExportSummary> ExportService::Write(const PrivacyRequest& r) {
   if (!status.ok()) return status;
 
   status = part("sessions", [&]() -> absl::Status {
-    CV_RETURN_IF_ERROR(w.Write("["));
+    // Written with JsonText into `buf`, handed to the sealed writer a batch
+    // at a time; the text transcript is built from the same walk.
+    std::string buf;
+    JsonText j(buf);
+    auto drain = [&]() -> absl::Status {
+      absl::Status s = w.Write(buf);
+      buf.clear();
+      return s;
+    };
+    j.BeginArray();
     SessionFilter filter;
     filter.end_user_id = u.id;
     ListOptions options;
     options.limit = 100;
-    bool first = true;
+    std::string transcript;
+    std::string at;
     while (true) {
       auto page = store_.ListSessions(r.tenant_id, filter, options);
       if (!page.ok()) return page.status();
       for (const Session& s : page->items) {
-        Json session = {
-            {"id", s.id},
-            {"channel_id", s.channel_id},
-            {"status", std::string(SessionStatusName(s.status))},
-            {"started_at", FormatRfc3339(s.started_at)},
-            {"last_activity_at", FormatRfc3339(s.last_activity_at)},
-            {"ended_at",
-             Time(s.status == SessionStatus::kEnded ? s.ended_at : absl::InfinitePast())},
-            {"end_reason", s.end_reason}};
-        auto participants = reader_.Participants(s);
-        if (!participants.ok()) return participants.status();
-        Json people = Json::array();
-        for (const OpenedParticipant& p : *participants) {
-          people.push_back({{"id", p.participant.id},
-                            {"role", std::string(ActorTypeName(p.participant.role))},
-                            {"display_name", Optional(p.display_name)},
-                            {"joined_at", FormatRfc3339(p.participant.joined_at)}});
-        }
-        counts["participants"] += static_cast<int64_t>(people.size());
-        session["participants"] = std::move(people);
+        bool ended = s.status == SessionStatus::kEnded;
+        // Members in name order, as the rest of the API writes them.
+        j.BeginObject().Key("channel_id").String(s.channel_id).Key("context").BeginArray();
         auto context = reader_.Context(s);
         if (!context.ok()) return context.status();
-        Json ctx = Json::array();
         for (const OpenedContext& c : *context) {
-          ctx.push_back({{"id", c.id}, {"key", Optional(c.key)}, {"value", Optional(c.value)}});
+          j.BeginObject()
+              .Key("id")
+              .String(c.id)
+              .Key("key")
+              .OptionalString(c.key)
+              .Key("value")
+              .OptionalString(c.value)
+              .EndObject();
         }
-        counts["context_entries"] += static_cast<int64_t>(ctx.size());
-        session["context"] = std::move(ctx);
-        std::string text = session.dump();
-        text.pop_back();
-        CV_RETURN_IF_ERROR(w.Write(absl::StrCat(first ? "" : ",", text, ",\"entries\":[")));
-        first = false;
-        ++counts["sessions"];
-        bool first_entry = true;
+        counts["context_entries"] += static_cast<int64_t>(context->size());
+        j.EndArray().Key("end_reason").String(s.end_reason).Key("ended_at");
+        if (ended) {
+          j.Time(s.ended_at);
+        } else {
+          j.String("");
+        }
+        j.Key("entries").BeginArray();
+        transcript.clear();
+        std::optional<std::string> ended_at;
+        if (ended) ended_at = FormatRfc3339(s.ended_at);
+        AppendTranscriptTextHeading(transcript, s.id, FormatRfc3339(s.started_at),
+                                    ended_at ? &*ended_at : nullptr);
         CV_RETURN_IF_ERROR(reader_.ForEachEntry(s, [&](const OpenedEntry& o) -> absl::Status {
           ++counts["entries"];
-          absl::Status written =
-              w.Write(absl::StrCat(first_entry ? "" : ",", EntryToJson(o).dump()));
-          first_entry = false;
-          return written;
+          AppendEntryJson(j, o);
+          at.clear();
+          AppendRfc3339(at, o.entry.created_at);
+          AppendTranscriptTextLine(transcript, at, ActorTypeName(o.entry.actor),
+                                   o.actor_name ? &*o.actor_name : nullptr,
+                                   o.text ? &*o.text : nullptr);
+          return buf.size() >= SealedFileWriter::kChunkBytes ? drain() : absl::OkStatus();
         }));
-        auto transcript = transcripts_.Render(s, "text");
-        if (!transcript.ok()) return transcript.status();
+        j.EndArray().Key("id").String(s.id).Key("last_activity_at").Time(s.last_activity_at);
+        j.Key("participants").BeginArray();
+        auto participants = reader_.Participants(s);
+        if (!participants.ok()) return participants.status();
+        for (const OpenedParticipant& p : *participants) {
+          j.BeginObject()
+              .Key("display_name")
+              .OptionalString(p.display_name)
+              .Key("id")
+              .String(p.participant.id)
+              .Key("joined_at")
+              .Time(p.participant.joined_at)
+              .Key("role")
+              .String(ActorTypeName(p.participant.role))
+              .EndObject();
+        }
+        counts["participants"] += static_cast<int64_t>(participants->size());
         ++counts["transcripts"];
-        CV_RETURN_IF_ERROR(
-            w.Write(absl::StrCat("],\"transcript_text\":", Json(transcript->second).dump(), "}")));
+        ++counts["sessions"];
+        j.EndArray()
+            .Key("started_at")
+            .Time(s.started_at)
+            .Key("status")
+            .String(SessionStatusName(s.status))
+            .Key("transcript_text")
+            .String(transcript)
+            .EndObject();
+        CV_RETURN_IF_ERROR(drain());
       }
       if (!page->next_cursor) break;
       options.after = *page->next_cursor;
     }
-    return w.Write("]");
+    j.EndArray();
+    return drain();
   });
   if (!status.ok()) return status;
 

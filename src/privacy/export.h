@@ -39,11 +39,10 @@ class ExportService {
   static constexpr absl::Duration kLifetime = absl::Hours(24 * 30);
 
   ExportService(Store& store, crypto::FieldCipher& cipher, ConversationReader& reader,
-                TranscriptService& transcripts, AuditLog& audit, Clock& clock, std::string dir)
+                AuditLog& audit, Clock& clock, std::string dir)
       : store_(store),
         cipher_(cipher),
         reader_(reader),
-        transcripts_(transcripts),
         audit_(audit),
         clock_(clock),
         dir_(std::move(dir)) {}
@@ -64,7 +63,6 @@ class ExportService {
   Store& store_;
   crypto::FieldCipher& cipher_;
   ConversationReader& reader_;
-  TranscriptService& transcripts_;
   AuditLog& audit_;
   Clock& clock_;
   const std::string dir_;

@@ -91,7 +91,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   app->transcripts_ =
       std::make_unique<TranscriptService>(*app->store_, *app->field_cipher_, *app->reader_, clock);
   app->exports_ = std::make_unique<privacy::ExportService>(
-      *app->store_, *app->field_cipher_, *app->reader_, *app->transcripts_, *app->audit_, clock,
+      *app->store_, *app->field_cipher_, *app->reader_, *app->audit_, clock,
       (std::filesystem::path(config.data_dir) / "exports").string());
   app->privacy_->set_exports(app->exports_.get());
   app->retention_ = std::make_unique<privacy::RetentionSweeper>(*app->store_, *app->privacy_,

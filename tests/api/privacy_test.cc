@@ -338,7 +338,11 @@ TEST(PrivacyApi, ExportIsOneStreamedDocumentWithAManifestUntilItExpiresOrTheSubj
   EXPECT_GE(j["audit_records"].size(), 1u);
   EXPECT_EQ(j["manifest"], manifest);
   // The SHA-256 of a part is over its bytes as sent.
-  for (const char* part : {"end_user", "consent_history", "privacy_requests"}) {
+  // The text transcript of the ended session is the one the transcript endpoint serves.
+  Response text = c.Get("/v1/sessions/" + session + "/transcript?format=text", f.officer);
+  ASSERT_EQ(text.status, 200) << text.body;
+  EXPECT_EQ(j["sessions"][0]["transcript_text"], text.body);
+  for (const char* part : {"end_user", "sessions", "consent_history", "privacy_requests"}) {
     EXPECT_EQ(manifest["sha256"][part], crypto::HexEncode(crypto::Sha256(j[part].dump()))) << part;
   }
   // On disk only ciphertext.
