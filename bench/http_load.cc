@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   int people = 1000;
   double rate = 0;
   int offset = 0;
+  int first_person = 0;
   app.add_option("--port", port, "server port on 127.0.0.1")->required();
   app.add_option("--method", method);
   app.add_option("--path", path);
@@ -56,6 +57,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000000));
   app.add_option("--rate", rate, "requests per second in all (0: as fast as answered)");
   app.add_option("--offset", offset, "first request number (message ids m<offset>...)");
+  app.add_option("--first-person", first_person,
+                 "with --corpus: people are visitor-<first-person + k>");
   CLI11_PARSE(app, argc, argv);
   std::vector<std::string> corpus;
   if (!corpus_file.empty()) {
@@ -97,7 +100,7 @@ int main(int argc, char** argv) {
         req.set(http::field::host, "localhost");
         if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
         if (!corpus.empty()) {
-          int person = n % people;
+          int person = first_person + n % people;
           nlohmann::json m = {{"message_id", "m" + std::to_string(n)},
                               {"from",
                                {{"platform_key", "visitor-" + std::to_string(person)},

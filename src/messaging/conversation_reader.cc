@@ -1,5 +1,7 @@
 #include "messaging/conversation_reader.h"
 
+#include <future>
+
 #include "common/json_text.h"
 #include "common/time_format.h"
 #include "messaging/ingest.h"
@@ -45,11 +47,10 @@ absl::StatusOr<OpenedEndUser> ConversationReader::FindEndUser(const Channel& cha
 
 void AppendEntryJson(JsonText& j, const OpenedEntry& o) {
   const Entry& e = o.entry;
-  // Stored JSON is embedded as is once it parses (it was written by us).
-  auto raw = [](const std::optional<std::string>& v) {
-    return v && !v->empty() && nlohmann::json::accept(*v);
-  };
-  std::optional<std::string> redactions(e.redactions);
+  // The payload was written by us and sealed (authenticated): embedded as is.
+  // The redactions column is not sealed: embedded once it parses.
+  bool redactions_ok = e.redactions == "{}" || e.redactions == "[]" ||
+                       (!e.redactions.empty() && nlohmann::json::accept(e.redactions));
   // Members in the order nlohmann::json (a std::map) writes them.
   j.BeginObject()
       .Key("actor_name")
@@ -71,13 +72,13 @@ void AppendEntryJson(JsonText& j, const OpenedEntry& o) {
     j.String(e.external_id);
   }
   j.Key("payload");
-  if (raw(o.payload_json)) {
+  if (o.payload_json && !o.payload_json->empty()) {
     j.Raw(*o.payload_json);
   } else {
     j.Null();
   }
   j.Key("redactions");
-  if (raw(redactions)) {
+  if (redactions_ok) {
     j.Raw(e.redactions);
   } else {
     j.Raw("{}");
@@ -100,16 +101,26 @@ nlohmann::json EntryToJson(const OpenedEntry& o) {
 
 absl::Status ConversationReader::ForEachEntry(
     const Session& session, const std::function<absl::Status(const OpenedEntry&)>& fn) {
-  int64_t after = 0;
+  // The next page of rows is read on another thread while this one is
+  // opened and handed to `fn` (exports: reading and writing overlap on two
+  // cores; the split measured best in bench/privacy).
+  constexpr int kPage = 500;
+  auto fetch = [this, &session](int64_t after) {
+    return store_.ListEntries(session.tenant_id, session.id, after, kPage);
+  };
+  auto page = fetch(0);
   while (true) {
-    auto page = Entries(session, after, 200);
     if (!page.ok()) return page.status();
     if (page->empty()) return absl::OkStatus();
-    for (const OpenedEntry& o : *page) {
-      absl::Status s = fn(o);
-      if (!s.ok()) return s;
-      after = o.entry.seq;
+    bool more = page->size() == static_cast<size_t>(kPage);
+    std::future<absl::StatusOr<std::vector<Entry>>> next;
+    if (more) next = std::async(std::launch::async, fetch, page->back().seq);
+    for (Entry& e : *page) {
+      absl::Status s = fn(OpenEntry(std::move(e)));
+      if (!s.ok()) return s;  // `next` is waited for as it goes out of scope
     }
+    if (!more) return absl::OkStatus();
+    page = next.get();
   }
 }
 

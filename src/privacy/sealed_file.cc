@@ -1,5 +1,7 @@
 #include "privacy/sealed_file.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 
@@ -16,12 +18,22 @@ crypto::FieldContext ChunkField(const SealedFileId& id, const std::string& name)
 
 absl::Status SealedFileWriter::Write(std::string_view bytes) {
   if (observer_) observer_(bytes);
-  buffer_.append(bytes);
   total_ += bytes.size();
-  while (buffer_.size() >= kChunkBytes) {
-    CV_RETURN_IF_ERROR(Flush(std::string_view(buffer_).substr(0, kChunkBytes), false));
-    buffer_.erase(0, kChunkBytes);
+  // Complete the pending chunk, then seal whole chunks straight from `bytes`:
+  // each byte is copied at most once, however large the write.
+  if (!buffer_.empty()) {
+    size_t take = std::min(bytes.size(), kChunkBytes - buffer_.size());
+    buffer_.append(bytes.substr(0, take));
+    bytes.remove_prefix(take);
+    if (buffer_.size() < kChunkBytes) return absl::OkStatus();
+    CV_RETURN_IF_ERROR(Flush(buffer_, false));
+    buffer_.clear();
   }
+  while (bytes.size() >= kChunkBytes) {
+    CV_RETURN_IF_ERROR(Flush(bytes.substr(0, kChunkBytes), false));
+    bytes.remove_prefix(kChunkBytes);
+  }
+  buffer_.append(bytes);
   return absl::OkStatus();
 }
 
