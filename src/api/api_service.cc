@@ -52,11 +52,12 @@ HttpResponse JsonResponse(int status, const Json& body) {
 }
 
 ApiService::ApiService(const Router& router, const Authenticator& auth, MetricsRegistry& metrics,
-                       IdGenerator& ids, privacy::AuditLog* audit)
+                       IdGenerator& ids, privacy::AuditLog* audit, IdempotencyKeys* idempotency)
     : router_(router),
       auth_(auth),
       ids_(ids),
       audit_(audit),
+      idempotency_(idempotency),
       requests_(metrics.AddCounter("convault_http_requests_total",
                                    "HTTP requests by route, method and status.",
                                    {"route", "method", "status"})),
@@ -156,7 +157,16 @@ HttpResponse ApiService::Dispatch(const HttpRequest& request, const std::string&
   }
   RequestContext ctx{
       request, route.is_public ? nullptr : &principal, std::move(match.params), request_id, "", ""};
-  absl::StatusOr<HttpResponse> result = RunHandler(route, ctx);
+  absl::StatusOr<HttpResponse> result;
+  std::optional<std::string_view> idempotency_key = request.Header("idempotency-key");
+  if (idempotency_ != nullptr && idempotency_key.has_value() && route.method == "POST" &&
+      !route.is_public) {
+    result = idempotency_->Run(
+        principal, *idempotency_key, request, route.keeps_answer,
+        [&] { return RunHandler(route, ctx); }, ctx.audit_subject);
+  } else {
+    result = RunHandler(route, ctx);
+  }
   if (!route.is_public) {
     int status = result.ok() ? result->status : ProblemFromStatus(result.status()).status;
     absl::Status audited = Audit(route, principal, purpose, &ctx, status);

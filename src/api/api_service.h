@@ -4,6 +4,7 @@
 
 #include "api/auth.h"
 #include "api/http_types.h"
+#include "api/idempotency.h"
 #include "api/json.h"
 #include "api/router.h"
 #include "common/ids.h"
@@ -22,8 +23,10 @@ class ApiService final : public HttpHandler {
  public:
   // All references must outlive the service.
   // `audit` may be null (no audit log, for unit tests of the routing).
+  // `idempotency` may be null (Idempotency-Key headers are then ignored).
   ApiService(const Router& router, const Authenticator& auth, MetricsRegistry& metrics,
-             IdGenerator& ids, privacy::AuditLog* audit = nullptr);
+             IdGenerator& ids, privacy::AuditLog* audit = nullptr,
+             IdempotencyKeys* idempotency = nullptr);
 
   HttpResponse Handle(const HttpRequest& request) override;
   HttpResponse Reject(int status, std::string_view code, std::string_view detail) override;
@@ -43,6 +46,7 @@ class ApiService final : public HttpHandler {
   const Authenticator& auth_;
   IdGenerator& ids_;
   privacy::AuditLog* audit_;
+  IdempotencyKeys* idempotency_;
   MetricFamily<CounterCell>& requests_;
   MetricFamily<HistogramCell>& latency_;
   GaugeCell& in_flight_;

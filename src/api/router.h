@@ -45,6 +45,9 @@ struct Route {
   // Every authenticated route is, except high-volume ingest and the audit
   // log's own reads.
   bool audited = true;
+  // Idempotency-Key (api/idempotency.h): whether a POST's answer may be kept
+  // for replay; false when it holds a secret (a new API key).
+  bool keeps_answer = true;
 };
 
 // Matches method and path against registered patterns. Segments are

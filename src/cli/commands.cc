@@ -9,7 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "api/http_server.h"
+#include "channels/byoc/byoc_receiver.h"
 #include "common/log.h"
+#include "config/listen_address.h"
 #include "nlohmann/json.hpp"
 #include "redact/policy.h"
 #include "redact/rules_json.h"
@@ -398,6 +401,46 @@ int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
   }
   std::cout << out.dump(2) << "\n";
   return request->status == "completed" ? 0 : 1;
+}
+
+int ByocReceive(const std::string& listen, const std::string& secret, const std::string& path) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  auto address = ParseListenAddress(listen);
+  if (!address.ok()) {
+    Fail("byoc receive", address.status());
+    return 2;
+  }
+  if (secret.empty()) {
+    std::cerr << "convault byoc receive: --secret must not be empty\n";
+    return 2;
+  }
+  ByocReceiver receiver(SecretBytes(secret), path, [](const nlohmann::json& message) {
+    std::cout << message.dump() << "\n" << std::flush;
+  });
+  HttpOptions options;
+  options.listen = *address;
+  options.handler_threads = 2;
+  options.shutdown_grace_ms = 2000;
+  auto server = HttpServer::Start(options, receiver);
+  if (!server.ok()) {
+    Fail("byoc receive", server.status());
+    return 1;
+  }
+  // The first line says where; then one line per message.
+  std::cout << nlohmann::json{{"listening", absl::StrCat("http://", address->host, ":",
+                                                         (*server)->port(), path)}}
+                   .dump()
+            << "\n"
+            << std::flush;
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  (*server)->Shutdown();
+  return 0;
 }
 
 int Redact(const RedactFlags& flags) {

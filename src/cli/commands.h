@@ -40,4 +40,9 @@ struct RedactFlags {
 // stdin -> stdout, one line out per line in.
 int Redact(const RedactFlags& flags);
 
+// `convault byoc receive`: serves a ByocReceiver until SIGINT or SIGTERM.
+// Prints JSON lines on stdout: {"listening": URL} first, then each delivered
+// message as it was received.
+int ByocReceive(const std::string& listen, const std::string& secret, const std::string& path);
+
 }  // namespace convault::cli

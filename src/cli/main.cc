@@ -137,6 +137,17 @@ int main(int argc, char** argv) {
   restore_flags.AddTo(restore);
   restore->add_option("--from", restore_from, "backup directory")->required();
 
+  std::string receive_listen = "127.0.0.1:9090", receive_secret, receive_path = "/";
+  auto* byoc = app.add_subcommand("byoc", "Bring-Your-Own-Channel tools");
+  auto* byoc_receive = byoc->add_subcommand(
+      "receive",
+      "a local receiver for a byoc channel's deliveries: checks signatures, prints one JSON "
+      "line per message");
+  byoc_receive->add_option("--listen", receive_listen, "ADDR:PORT (default 127.0.0.1:9090)");
+  byoc_receive->add_option("--secret", receive_secret, "the channel's credentials.signing_secret")
+      ->required();
+  byoc_receive->add_option("--path", receive_path, "the path of the outbound_url (default /)");
+
   convault::cli::RedactFlags redact_flags;
   auto* redact = app.add_subcommand(
       "redact", "mask sensitive data: stdin to stdout, one line out per line in");
@@ -162,6 +173,9 @@ int main(int argc, char** argv) {
   if (list->parsed()) return convault::cli::TenantList(list_flags.Sources());
   if (keys_status->parsed()) return convault::cli::KeysStatus(keys_status_flags.Sources());
   if (redact->parsed()) return convault::cli::Redact(redact_flags);
+  if (byoc_receive->parsed()) {
+    return convault::cli::ByocReceive(receive_listen, receive_secret, receive_path);
+  }
   if (keys_rotate->parsed()) return convault::cli::KeysRotate(keys_rotate_flags.Sources());
   if (audit_verify->parsed()) {
     return convault::cli::AuditVerify(audit_verify_flags.Sources(), audit_tenant);

@@ -36,6 +36,7 @@ struct ErasureCounts {
   int64_t consent_records = 0;
   int64_t index_entries = 0;
   int64_t inbound_records = 0;
+  int64_t idempotent_responses = 0;  // kept Idempotency-Key answers about the subject
 };
 
 // One batch of the retention sweep (PRIVACY.md section 7).

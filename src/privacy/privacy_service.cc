@@ -36,6 +36,7 @@ Json CountsJson(const ErasureCounts& n) {
           {"outbox", n.outbox},
           {"consent_records", n.consent_records},
           {"inbound_records", n.inbound_records},
+          {"idempotent_responses", n.idempotent_responses},
           {"index_entries", n.index_entries}};
 }
 

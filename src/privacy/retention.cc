@@ -15,6 +15,7 @@ void Add(ErasureCounts& into, const ErasureCounts& n) {
   into.tokens += n.tokens;
   into.outbox += n.outbox;
   into.inbound_records += n.inbound_records;
+  into.idempotent_responses += n.idempotent_responses;
   into.index_entries += n.index_entries;
 }
 

@@ -180,7 +180,9 @@ absl::Status App::Serve() {
   search_handler_ = std::make_unique<PrivacySearchHandler>(*search_);
   search_handler_->Register(router_);
   audit_handler_->Register(router_);
-  service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_, audit_.get());
+  idempotency_ = std::make_unique<IdempotencyKeys>(*store_, *field_cipher_, clock_);
+  service_ = std::make_unique<ApiService>(router_, *auth_, metrics_, ids_, audit_.get(),
+                                          idempotency_.get());
   sweeper_ = std::make_unique<SessionSweeper>(*store_, clock_);
   session_jobs_ = std::make_unique<
       PeriodicJob>(absl::Seconds(config_.messaging.sweep_interval_seconds), [this] {
@@ -210,6 +212,11 @@ absl::Status App::Serve() {
                  {{"error", StdSv(expired.status().ToString())}});
     } else if (*expired > 0) {
       log::Info("privacy", "exports_expired", {{"deleted", *expired}});
+    }
+    auto answers = idempotency_->DeleteExpired(10000);
+    if (!answers.ok()) {
+      log::Error("http", "idempotency_expiry_failed",
+                 {{"error", StdSv(answers.status().ToString())}});
     }
   });
   reapply_jobs_ = std::make_unique<PeriodicJob>(absl::Seconds(1), [this] {

@@ -165,6 +165,7 @@ class App {
   std::unique_ptr<DeliveryWorker> delivery_;
   std::unique_ptr<PeriodicJob> delivery_jobs_;
   std::unique_ptr<EndUsersHandler> end_users_handler_;
+  std::unique_ptr<IdempotencyKeys> idempotency_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
   bool shut_down_ = false;

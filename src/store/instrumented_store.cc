@@ -319,6 +319,24 @@ absl::StatusOr<std::vector<ContextKeyClass>> InstrumentedStore::ListContextKeyCl
     std::string_view tenant_id) {
   return Timed("list_context_key_classes", [&] { return base_.ListContextKeyClasses(tenant_id); });
 }
+absl::Status InstrumentedStore::PutIdempotentResponse(const IdempotentResponse& response) {
+  return Timed("put_idempotent_response", [&] { return base_.PutIdempotentResponse(response); });
+}
+absl::StatusOr<IdempotentResponse> InstrumentedStore::GetIdempotentResponse(
+    std::string_view tenant_id, std::string_view api_key_id, std::string_view key) {
+  return Timed("get_idempotent_response",
+               [&] { return base_.GetIdempotentResponse(tenant_id, api_key_id, key); });
+}
+absl::StatusOr<int> InstrumentedStore::DeleteIdempotentResponses(absl::Time before, int limit) {
+  return Timed("delete_idempotent_responses",
+               [&] { return base_.DeleteIdempotentResponses(before, limit); });
+}
+absl::Status InstrumentedStore::DeleteIdempotentResponse(std::string_view tenant_id,
+                                                         std::string_view api_key_id,
+                                                         std::string_view key) {
+  return Timed("delete_idempotent_response",
+               [&] { return base_.DeleteIdempotentResponse(tenant_id, api_key_id, key); });
+}
 absl::Status InstrumentedStore::AddSuppression(std::string_view tenant_id,
                                                std::string_view channel_id,
                                                std::string_view key_hash, absl::Time at) {

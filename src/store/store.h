@@ -12,6 +12,7 @@
 #include "model/audit_record.h"
 #include "model/blind_index_entry.h"
 #include "model/channel.h"
+#include "model/idempotent_response.h"
 #include "model/inbound.h"
 #include "model/job.h"
 #include "model/privacy_request.h"
@@ -271,7 +272,8 @@ class Store {
   // Erasure: deletes, in one transaction, the end user and every row about
   // them: sessions, their entries, participants, context entries and
   // transcripts, tokenized originals, outbox rows, consent records, inbound
-  // idempotency records and blind-index entries of the subject. Returns the
+  // idempotency records, kept Idempotency-Key answers and blind-index entries
+  // of the subject. Returns the
   // counts; all zero when nothing was left (a repeat is harmless).
   // FailedPrecondition (code "legal_hold") when the end user is under legal hold.
   virtual absl::StatusOr<ErasureCounts> EraseSubject(std::string_view tenant_id,
@@ -297,6 +299,21 @@ class Store {
                                       std::string_view key_hash, absl::Time at) = 0;
   virtual absl::StatusOr<bool> IsSuppressed(std::string_view tenant_id, std::string_view channel_id,
                                             std::string_view key_hash) = 0;
+
+  // Answers kept for Idempotency-Key (model/idempotent_response.h). Put keeps
+  // the first answer of (tenant, API key, key): a second Put of the same key
+  // changes nothing. Get is NotFound when absent. DeleteIdempotentResponses
+  // removes up to `limit` created before `before`, of every tenant, and
+  // returns how many.
+  virtual absl::Status PutIdempotentResponse(const IdempotentResponse& response) = 0;
+  virtual absl::StatusOr<IdempotentResponse> GetIdempotentResponse(std::string_view tenant_id,
+                                                                   std::string_view api_key_id,
+                                                                   std::string_view key) = 0;
+  virtual absl::StatusOr<int> DeleteIdempotentResponses(absl::Time before, int limit) = 0;
+  // Deletes one kept answer (OK when absent).
+  virtual absl::Status DeleteIdempotentResponse(std::string_view tenant_id,
+                                                std::string_view api_key_id,
+                                                std::string_view key) = 0;
 
   // Finishes queued writes and releases files. Later calls answer Unavailable.
   virtual void Close() = 0;

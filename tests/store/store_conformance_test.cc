@@ -617,6 +617,9 @@ void AddSubject(Store& store, const std::string& tenant, const std::string& eu,
   t.supervisor_body_sealed = "sup";
   t.generated_at = now;
   ASSERT_TRUE(store.PutTranscript(t).ok());
+  IdempotentResponse r{tenant,   "key_1", "idem-" + prefix, "fp", 201, "application/json", eu,
+                       "sealed", now};
+  ASSERT_TRUE(store.PutIdempotentResponse(r).ok());
 }
 
 TEST_P(StoreConformance, EraseSubjectRemovesEveryRowOfTheSubjectAndNoOther) {
@@ -638,6 +641,10 @@ TEST_P(StoreConformance, EraseSubjectRemovesEveryRowOfTheSubjectAndNoOther) {
   EXPECT_EQ(n->consent_records, 1);
   EXPECT_EQ(n->inbound_records, 1);
   EXPECT_EQ(n->index_entries, 2);
+  EXPECT_EQ(n->idempotent_responses, 1);
+  EXPECT_TRUE(absl::IsNotFound(store_->GetIdempotentResponse("ten_a", "key_1", "idem-a").status()));
+  EXPECT_TRUE(store_->GetIdempotentResponse("ten_a", "key_1", "idem-b").ok());
+  EXPECT_TRUE(store_->GetIdempotentResponse("ten_b", "key_1", "idem-c").ok());
   EXPECT_TRUE(absl::IsNotFound(store_->GetEndUser("ten_a", "eu_1").status()));
   EXPECT_TRUE(absl::IsNotFound(store_->GetSession("ten_a", "ses_a").status()));
   EXPECT_TRUE(absl::IsNotFound(store_->GetTranscript("ten_a", "ses_a").status()));
@@ -755,6 +762,47 @@ TEST_P(StoreConformance, AuditRecordsAreNumberedAndChainedPerTenant) {
   EXPECT_EQ(mine->at(0).seq, 3);
   EXPECT_TRUE(store_->ListAuditBySubject("ten_a", "abc", 3, 10)->empty());
   EXPECT_TRUE(store_->ListAuditBySubject("ten_b", "abc", 0, 10)->empty());
+}
+
+TEST_P(StoreConformance, IdempotentResponsesKeepTheFirstAnswerPerApiKeyUntilDeleted) {
+  AddTenant("ten_a", "a");
+  absl::Time t0 = clock_.Now();
+  IdempotentResponse first{"ten_a", "key_1", "k-1", "fp1", 201, "application/json",
+                           "eu_1",  "body1", t0};
+  ASSERT_TRUE(store_->PutIdempotentResponse(first).ok());
+  IdempotentResponse second = first;  // the same key again: the first answer stays
+  second.fingerprint = "fp2";
+  second.body_sealed = "body2";
+  ASSERT_TRUE(store_->PutIdempotentResponse(second).ok());
+  auto got = store_->GetIdempotentResponse("ten_a", "key_1", "k-1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->fingerprint, "fp1");
+  EXPECT_EQ(got->status, 201);
+  EXPECT_EQ(got->content_type, "application/json");
+  EXPECT_EQ(got->subject_id, "eu_1");
+  EXPECT_EQ(got->body_sealed, "body1");
+  EXPECT_EQ(got->created_at, t0);
+  // Scoped to the API key and the tenant.
+  EXPECT_TRUE(absl::IsNotFound(store_->GetIdempotentResponse("ten_a", "key_2", "k-1").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetIdempotentResponse("ten_b", "key_1", "k-1").status()));
+  // No body kept (the answer held a secret).
+  IdempotentResponse bare{
+      "ten_a", "key_1", "k-2", "fp", 201, "application/json", "", "", t0 + absl::Hours(2)};
+  ASSERT_TRUE(store_->PutIdempotentResponse(bare).ok());
+  EXPECT_EQ(store_->GetIdempotentResponse("ten_a", "key_1", "k-2")->body_sealed, "");
+  IdempotentResponse orphan = bare;
+  orphan.tenant_id = "ten_missing";
+  EXPECT_TRUE(absl::IsNotFound(store_->PutIdempotentResponse(orphan)));
+  // Deleting by age: only those created before the cutoff, at most `limit`.
+  auto deleted = store_->DeleteIdempotentResponses(t0 + absl::Hours(1), 10);
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, 1);
+  EXPECT_TRUE(absl::IsNotFound(store_->GetIdempotentResponse("ten_a", "key_1", "k-1").status()));
+  EXPECT_TRUE(store_->GetIdempotentResponse("ten_a", "key_1", "k-2").ok());
+  EXPECT_EQ(*store_->DeleteIdempotentResponses(t0 + absl::Hours(3), 0), 0);
+  ASSERT_TRUE(store_->DeleteIdempotentResponse("ten_a", "key_2", "k-2").ok());  // absent: OK
+  EXPECT_TRUE(store_->GetIdempotentResponse("ten_a", "key_1", "k-2").ok());
+  EXPECT_EQ(*store_->DeleteIdempotentResponses(t0 + absl::Hours(3), 10), 1);
 }
 
 TEST_P(StoreConformance, PrivacyRequestsRoundTripNewestFirst) {

@@ -23,7 +23,8 @@ absl::Status NotFound() { return absl::NotFoundError("no such api key"); }
 void ApiKeysHandler::Register(Router& router) {
   RoleSet admin{Role::kAdmin};
   router.Add({"POST", "/v1/api-keys", false, admin,
-              [this](const RequestContext& c) { return Create(c); }});
+              [this](const RequestContext& c) { return Create(c); }, true,
+              /*keeps_answer=*/false});
   router.Add(
       {"GET", "/v1/api-keys", false, admin, [this](const RequestContext& c) { return List(c); }});
   router.Add({"GET", "/v1/api-keys/{id}", false, admin,

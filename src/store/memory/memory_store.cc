@@ -1010,6 +1010,49 @@ absl::StatusOr<std::vector<ContextKeyClass>> MemoryStore::ListContextKeyClasses(
   return out;
 }
 
+absl::Status MemoryStore::PutIdempotentResponse(const IdempotentResponse& r) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  if (!tenants_.contains(r.tenant_id)) return absl::NotFoundError("tenant not found");
+  idempotent_responses_.try_emplace({r.tenant_id, r.api_key_id, r.key}, r);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<IdempotentResponse> MemoryStore::GetIdempotentResponse(std::string_view tenant_id,
+                                                                      std::string_view api_key_id,
+                                                                      std::string_view key) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  auto it = idempotent_responses_.find(
+      {std::string(tenant_id), std::string(api_key_id), std::string(key)});
+  if (it == idempotent_responses_.end()) return absl::NotFoundError("no such idempotency key");
+  return it->second;
+}
+
+absl::StatusOr<int> MemoryStore::DeleteIdempotentResponses(absl::Time before, int limit) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  int n = 0;
+  for (auto it = idempotent_responses_.begin(); it != idempotent_responses_.end() && n < limit;) {
+    if (it->second.created_at < before) {
+      it = idempotent_responses_.erase(it);
+      ++n;
+    } else {
+      ++it;
+    }
+  }
+  return n;
+}
+
+absl::Status MemoryStore::DeleteIdempotentResponse(std::string_view tenant_id,
+                                                   std::string_view api_key_id,
+                                                   std::string_view key) {
+  absl::MutexLock lock(&mu_);
+  CV_RETURN_IF_ERROR(CheckOpen());
+  idempotent_responses_.erase({std::string(tenant_id), std::string(api_key_id), std::string(key)});
+  return absl::OkStatus();
+}
+
 absl::Status MemoryStore::AddSuppression(std::string_view tenant_id, std::string_view channel_id,
                                          std::string_view key_hash, absl::Time) {
   absl::MutexLock lock(&mu_);
@@ -1080,6 +1123,9 @@ absl::StatusOr<ErasureCounts> MemoryStore::EraseSubject(std::string_view tenant_
   });
   n.index_entries = std::erase_if(index_, [&](const auto& kv) {
     return std::get<0>(kv.first) == tenant && kv.second.subject_id == subject;
+  });
+  n.idempotent_responses = std::erase_if(idempotent_responses_, [&](const auto& kv) {
+    return kv.second.tenant_id == tenant && kv.second.subject_id == subject;
   });
   n.end_users = end_users_.erase({tenant, subject});
   return n;

@@ -125,6 +125,13 @@ class MemoryStore final : public Store {
   absl::Status PutContextKeyClass(const ContextKeyClass& c) override;
   absl::StatusOr<std::vector<ContextKeyClass>> ListContextKeyClasses(
       std::string_view tenant_id) override;
+  absl::Status PutIdempotentResponse(const IdempotentResponse& response) override;
+  absl::StatusOr<IdempotentResponse> GetIdempotentResponse(std::string_view tenant_id,
+                                                           std::string_view api_key_id,
+                                                           std::string_view key) override;
+  absl::StatusOr<int> DeleteIdempotentResponses(absl::Time before, int limit) override;
+  absl::Status DeleteIdempotentResponse(std::string_view tenant_id, std::string_view api_key_id,
+                                        std::string_view key) override;
   absl::Status AddSuppression(std::string_view tenant_id, std::string_view channel_id,
                               std::string_view key_hash, absl::Time at) override;
   absl::StatusOr<bool> IsSuppressed(std::string_view tenant_id, std::string_view channel_id,
@@ -164,6 +171,9 @@ class MemoryStore final : public Store {
   std::map<std::pair<std::string, std::string>, LegalHold> holds_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, ContextKeyClass> context_keys_ ABSL_GUARDED_BY(mu_);
   std::set<std::tuple<std::string, std::string, std::string>> suppressions_ ABSL_GUARDED_BY(mu_);
+  // (tenant, API key, key) -> answer
+  std::map<std::tuple<std::string, std::string, std::string>, IdempotentResponse>
+      idempotent_responses_ ABSL_GUARDED_BY(mu_);
   // (tenant, channel, external id) -> record
   std::map<std::tuple<std::string, std::string, std::string>, InboundRecord> inbound_
       ABSL_GUARDED_BY(mu_);

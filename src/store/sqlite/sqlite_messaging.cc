@@ -403,11 +403,19 @@ absl::StatusOr<Page<Session>> SqliteStore::ListSessions(std::string_view tenant_
                                                         const SessionFilter& filter,
                                                         const ListOptions& options) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<Page<Session>> {
-    CV_SQL(q, c,
-           "SELECT " CV_SESSION_COLUMNS
-           " FROM sessions WHERE tenant_id = ?1 AND id > ?2 AND (?3 = '' OR channel_id = ?3) AND "
-           "(?4 = '' OR end_user_id = ?4) AND (?5 = 0 OR status = ?5) AND last_activity_at >= ?6 "
-           "ORDER BY id LIMIT ?7");
+    // One end user's sessions through sessions_by_end_user (tenant, end
+    // user, id); the general form would walk every session of the tenant.
+    static constexpr const char* kOfEndUser =
+        "SELECT " CV_SESSION_COLUMNS
+        " FROM sessions WHERE tenant_id = ?1 AND end_user_id = ?4 AND id > ?2 AND "
+        "(?3 = '' OR channel_id = ?3) AND (?5 = 0 OR status = ?5) AND last_activity_at >= ?6 "
+        "ORDER BY id LIMIT ?7";
+    static constexpr const char* kAny =
+        "SELECT " CV_SESSION_COLUMNS
+        " FROM sessions WHERE tenant_id = ?1 AND id > ?2 AND (?3 = '' OR channel_id = ?3) AND "
+        "(?4 = '' OR end_user_id = ?4) AND (?5 = 0 OR status = ?5) AND last_activity_at >= ?6 "
+        "ORDER BY id LIMIT ?7";
+    CV_SQL(q, c, filter.end_user_id.empty() ? kAny : kOfEndUser);
     q->Bind(1, tenant_id)
         .Bind(2, options.after)
         .Bind(3, filter.channel_id)

@@ -453,6 +453,8 @@ absl::StatusOr<ErasureCounts> SqliteStore::EraseSubject(std::string_view tenant_
         {"DELETE FROM inbound_messages WHERE tenant_id = ?1 AND end_user_id = ?2",
          &n.inbound_records},
         {"DELETE FROM blind_index WHERE tenant_id = ?1 AND subject_id = ?2", &n.index_entries},
+        {"DELETE FROM idempotent_responses WHERE tenant_id = ?1 AND subject_id = ?2",
+         &n.idempotent_responses},
         {"DELETE FROM end_users WHERE tenant_id = ?1 AND id = ?2", &n.end_users},
     };
     for (const Step& step : steps) {

@@ -139,6 +139,13 @@ class SqliteStore final : public Store {
   absl::Status PutContextKeyClass(const ContextKeyClass& c) override;
   absl::StatusOr<std::vector<ContextKeyClass>> ListContextKeyClasses(
       std::string_view tenant_id) override;
+  absl::Status PutIdempotentResponse(const IdempotentResponse& response) override;
+  absl::StatusOr<IdempotentResponse> GetIdempotentResponse(std::string_view tenant_id,
+                                                           std::string_view api_key_id,
+                                                           std::string_view key) override;
+  absl::StatusOr<int> DeleteIdempotentResponses(absl::Time before, int limit) override;
+  absl::Status DeleteIdempotentResponse(std::string_view tenant_id, std::string_view api_key_id,
+                                        std::string_view key) override;
   absl::Status AddSuppression(std::string_view tenant_id, std::string_view channel_id,
                               std::string_view key_hash, absl::Time at) override;
   absl::StatusOr<bool> IsSuppressed(std::string_view tenant_id, std::string_view channel_id,
