@@ -55,8 +55,27 @@ absl::StatusOr<std::string> NormalizeEmail(std::string_view text) {
   return absl::AsciiStrToLower(Sv(t));
 }
 
-absl::StatusOr<std::string> NormalizeName(std::string_view text) {
-  if (text.size() > 4096 || !ValidUtf8(text)) return absl::InvalidArgumentError("not a name");
+namespace {
+
+// NFKC with case folding and white space collapsed (NormalizeName without its limits).
+absl::StatusOr<std::string> Fold(std::string_view text) {
+  bool ascii = true;
+  for (char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {  // the same result without ICU: lower case, white space 0x09-0x0D and 0x20
+    std::string out;
+    out.reserve(text.size());
+    bool pending_space = false;
+    for (char c : text) {
+      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+        pending_space = !out.empty();
+        continue;
+      }
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+  }
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
   if (U_FAILURE(status)) return absl::InternalError("unicode normalizer unavailable");
@@ -80,8 +99,39 @@ absl::StatusOr<std::string> NormalizeName(std::string_view text) {
   }
   std::string out;
   collapsed.toUTF8String(out);
-  if (out.empty()) return absl::InvalidArgumentError("not a name");
   return out;
+}
+
+// A byte that can be part of a word: ASCII letters and digits, and every
+// byte of a non-ASCII character.
+bool IsWordByte(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizeName(std::string_view text) {
+  if (text.size() > 4096 || !ValidUtf8(text)) return absl::InvalidArgumentError("not a name");
+  auto out = Fold(text);
+  if (!out.ok()) return out.status();
+  if (out->empty()) return absl::InvalidArgumentError("not a name");
+  return out;
+}
+
+bool MentionsName(std::string_view text, std::string_view normalized_name) {
+  if (normalized_name.empty() || !ValidUtf8(text)) return false;
+  auto folded = Fold(text);
+  if (!folded.ok()) return false;
+  for (size_t at = folded->find(normalized_name); at != std::string::npos;
+       at = folded->find(normalized_name, at + 1)) {
+    size_t end = at + normalized_name.size();
+    if ((at == 0 || !IsWordByte((*folded)[at - 1])) &&
+        (end == folded->size() || !IsWordByte((*folded)[end]))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 absl::StatusOr<std::string> NormalizePlatformId(std::string_view text) {

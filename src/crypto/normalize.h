@@ -21,6 +21,11 @@ absl::StatusOr<std::string> NormalizeEmail(std::string_view text);
 // Unicode NFKC with case folding, runs of white space collapsed to one space, trimmed.
 absl::StatusOr<std::string> NormalizeName(std::string_view text);
 
+// Whether `text` (valid UTF-8, any length), normalized as NormalizeName does,
+// holds `normalized_name` (a NormalizeName result) as whole words: "Ada
+// Lovelace" is in "hi, this is ADA  lovelace!" but not in "adalovelace".
+bool MentionsName(std::string_view text, std::string_view normalized_name);
+
 // Platform ids that are not phone numbers (PSIDs, LINE ids, visitor ids):
 // trimmed and lower-cased.
 absl::StatusOr<std::string> NormalizePlatformId(std::string_view text);

@@ -326,6 +326,14 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   if (message.text.has_value()) {
     const std::string& original = message.text->Reveal();
     CV_RETURN_IF_ERROR(index_identifiers(original, "entry", e.id, "message"));
+    // The sender's own name in their text (no named-entity recognition:
+    // other people's names in free text are not indexed).
+    if (message.name.has_value()) {
+      auto name = crypto::NormalizeName(message.name->Reveal());
+      if (name.ok() && crypto::MentionsName(original, *name)) {
+        CV_RETURN_IF_ERROR(add_sealed_index(kNameIndex, *name, "entry", e.id, "message"));
+      }
+    }
     CV_RETURN_IF_ERROR(policy.RedactInto(original, scope, &scratch));
     for (const auto& f : scratch.findings) ++counts[f.detector];
     auto sealed = cipher_.Seal(Field(tenant, "entry", e.id, "message", subject), scratch.text);

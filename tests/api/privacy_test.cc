@@ -246,6 +246,11 @@ TEST(PrivacyApi, SearchFindsEveryObjectThroughTheIndexesAndOnlyTrueMatches) {
   };
   auto target = post(sms, "s-1", "+1 (415) 555-0101", "Ada  LOVELACE", "hi",
                      {{"email", "ada.search@example.org"}});
+  // The sender's own name in their text is indexed too.
+  post(sms, "s-2", "+1 (415) 555-0101", "Ada  LOVELACE", "this is ada lovelace again",
+       nlohmann::json::object());
+  post(sms, "s-3", "+1 (415) 555-0101", "Ada  LOVELACE", "adalovelace is not a word match",
+       nlohmann::json::object());
   auto mention =
       post(web, "w-1", "visitor-9", "Someone Else",
            "write to Ada.Search@Example.org or call 415-555-0101", nlohmann::json::object());
@@ -285,9 +290,10 @@ TEST(PrivacyApi, SearchFindsEveryObjectThroughTheIndexesAndOnlyTrueMatches) {
   // The email (stored masked in the text): the context value and the mention.
   EXPECT_EQ(search("ADA.search@example.org"),
             (std::set<std::string>{"context_entry:value:" + ada, "entry:message:" + other}));
-  // The name, however spaced and cased: end user and participant.
+  // The name, however spaced and cased: end user, participant, and the entry that mentions it.
   EXPECT_EQ(search("ada lovelace"),
-            (std::set<std::string>{"end_user:name:" + ada, "participant:display_name:" + ada}));
+            (std::set<std::string>{"end_user:name:" + ada, "participant:display_name:" + ada,
+                                   "entry:message:" + ada}));
   EXPECT_EQ(search("visitor-9"), (std::set<std::string>{"end_user:platform_key:" + other}));
   EXPECT_TRUE(search("nobody@nowhere.example").empty());
   // Erased: no longer found.

@@ -42,6 +42,34 @@ TEST(Normalize, NamesFoldCaseCompatibilityFormsAndSpaces) {
   EXPECT_FALSE(NormalizeName(std::string("J\xc3")).ok());
 }
 
+TEST(Normalize, AsciiNamesFoldAsUnicodeDoes) {
+  // ASCII text takes a path without ICU; the same name with one non-ASCII
+  // character appended goes through ICU and must fold the ASCII part alike.
+  for (const char* ascii : {"  Jane \t\n DOE ", "O'Brien-Smith Jr.", "A\x0b\x0c\rB", "x\x1fy"}) {
+    auto fast = NormalizeName(ascii);
+    auto icu = NormalizeName(std::string(ascii) + " \xc3\xa9");
+    ASSERT_TRUE(fast.ok() && icu.ok()) << ascii;
+    EXPECT_EQ(*fast + " \xc3\xa9", *icu) << ascii;
+  }
+}
+
+TEST(Normalize, MentionsNameFindsWholeWordsAfterFolding) {
+  std::string ada = *NormalizeName("Ada Lovelace");
+  EXPECT_TRUE(MentionsName("hi, this is ADA  lovelace!", ada));
+  EXPECT_TRUE(MentionsName("Ada\nLovelace", ada));
+  EXPECT_TRUE(MentionsName("Ｉ　ａｍ　Ａｄａ　Ｌｏｖｅｌａｃｅ", ada));  // full-width
+  EXPECT_TRUE(MentionsName("ada lovelace", ada));
+  EXPECT_FALSE(MentionsName("adalovelace", ada));
+  EXPECT_FALSE(MentionsName("ada lovelaces", ada));
+  EXPECT_FALSE(MentionsName("nada lovelace", ada));
+  EXPECT_FALSE(MentionsName("ada", ada));
+  EXPECT_FALSE(MentionsName("ada lovelac\xc3\xa9", ada));
+  EXPECT_FALSE(MentionsName(std::string("ada lovelace \xff"), ada));  // invalid UTF-8
+  EXPECT_FALSE(MentionsName("anything", ""));
+  std::string zoe = *NormalizeName("Zoë");
+  EXPECT_TRUE(MentionsName("c'est Zoe\xcc\x88 ici", zoe));
+}
+
 TEST(Normalize, PlatformIdsAreTrimmedAndLowerCased) {
   EXPECT_EQ(*NormalizePlatformId(" U4af4980629 "), "u4af4980629");
   EXPECT_FALSE(NormalizePlatformId("  ").ok());
