@@ -403,8 +403,9 @@ absl::StatusOr<Page<Session>> SqliteStore::ListSessions(std::string_view tenant_
                                                         const SessionFilter& filter,
                                                         const ListOptions& options) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<Page<Session>> {
-    // One end user's sessions through sessions_by_end_user (tenant, end
-    // user, id); the general form would walk every session of the tenant.
+    // One end user's sessions through sessions_by_end_user (tenant, end user,
+    // then the primary key's id); with the general form the planner walks
+    // every session of the tenant.
     static constexpr const char* kOfEndUser =
         "SELECT " CV_SESSION_COLUMNS
         " FROM sessions WHERE tenant_id = ?1 AND end_user_id = ?4 AND id > ?2 AND "
@@ -453,8 +454,10 @@ absl::StatusOr<std::vector<ContextEntry>> SqliteStore::ListContext(std::string_v
                                                                    std::string_view session_id) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<ContextEntry>> {
     CV_SQL(q, c,
-           "SELECT id, key, value FROM context_entries WHERE tenant_id = ? AND session_id = ? "
-           "ORDER BY id");
+           // INDEXED BY: without statistics the planner walks the primary
+           // key over the whole tenant (measured: 47 ms at 100,000 sessions).
+           "SELECT id, key, value FROM context_entries INDEXED BY context_by_session "
+           "WHERE tenant_id = ? AND session_id = ? ORDER BY id");
     q->Bind(1, tenant_id).Bind(2, session_id);
     std::vector<ContextEntry> out;
     while (true) {
@@ -471,8 +474,9 @@ absl::StatusOr<std::vector<Participant>> SqliteStore::ListParticipants(
     std::string_view tenant_id, std::string_view session_id) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Participant>> {
     CV_SQL(q, c,
-           "SELECT id, role, display_name, joined_at FROM participants WHERE tenant_id = ? AND "
-           "session_id = ? ORDER BY joined_at, id");
+           "SELECT id, role, display_name, joined_at FROM participants INDEXED BY "
+           "participants_by_session WHERE tenant_id = ? AND session_id = ? "
+           "ORDER BY joined_at, id");
     q->Bind(1, tenant_id).Bind(2, session_id);
     std::vector<Participant> out;
     while (true) {

@@ -13,6 +13,5 @@ CREATE TABLE idempotent_responses (
   created_at   INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, api_key_id, key)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX idempotent_responses_by_subject ON idempotent_responses (tenant_id, subject_id)
-  WHERE subject_id <> '';
+CREATE INDEX idempotent_responses_by_subject ON idempotent_responses (tenant_id, subject_id);
 CREATE INDEX idempotent_responses_by_age ON idempotent_responses (created_at);
