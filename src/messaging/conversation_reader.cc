@@ -1,5 +1,7 @@
 #include "messaging/conversation_reader.h"
 
+#include <algorithm>
+#include <deque>
 #include <future>
 
 #include "common/json_text.h"
@@ -101,26 +103,53 @@ nlohmann::json EntryToJson(const OpenedEntry& o) {
 
 absl::Status ConversationReader::ForEachEntry(
     const Session& session, const std::function<absl::Status(const OpenedEntry&)>& fn) {
-  // The next page of rows is read on another thread while this one is
-  // opened and handed to `fn` (exports: reading and writing overlap on two
-  // cores; the split measured best in bench/privacy).
+  // Entries the session had when it was read are fetched as seq ranges
+  // (after, after + kPage]: seq values are distinct, so a range holds at most
+  // kPage rows and ranges never overlap. Two ranges are read and opened
+  // ahead on other threads while `fn` handles this one (exports: reading and
+  // writing overlap on two cores; bench/privacy). Entries appended since are
+  // read after them, a page at a time.
   constexpr int kPage = 500;
-  auto fetch = [this, &session](int64_t after) {
-    return store_.ListEntries(session.tenant_id, session.id, after, kPage);
+  auto range = [this, &session](int64_t after) -> absl::StatusOr<std::vector<OpenedEntry>> {
+    auto rows = store_.ListEntries(session.tenant_id, session.id, after, kPage);
+    if (!rows.ok()) return rows.status();
+    std::vector<OpenedEntry> out;
+    out.reserve(rows->size());
+    for (Entry& e : *rows) {
+      if (e.seq <= after + kPage) out.push_back(OpenEntry(std::move(e)));
+    }
+    return out;
   };
-  auto page = fetch(0);
+  const int64_t known = session.next_seq - 1;
+  int64_t next_after = 0;
+  int64_t last = 0;
+  std::deque<std::future<absl::StatusOr<std::vector<OpenedEntry>>>> ahead;
+  auto launch = [&] {
+    ahead.push_back(std::async(std::launch::async, range, next_after));
+    next_after += kPage;
+  };
+  while (next_after < known && ahead.size() < 2) launch();
+  while (!ahead.empty()) {
+    auto page = ahead.front().get();
+    ahead.pop_front();
+    if (next_after < known) launch();
+    if (!page.ok()) return page.status();  // the others are waited for as they go
+    for (const OpenedEntry& o : *page) {
+      last = o.entry.seq;
+      absl::Status s = fn(o);
+      if (!s.ok()) return s;
+    }
+  }
+  int64_t after = std::max(known, last);
   while (true) {
+    auto page = store_.ListEntries(session.tenant_id, session.id, after, kPage);
     if (!page.ok()) return page.status();
     if (page->empty()) return absl::OkStatus();
-    bool more = page->size() == static_cast<size_t>(kPage);
-    std::future<absl::StatusOr<std::vector<Entry>>> next;
-    if (more) next = std::async(std::launch::async, fetch, page->back().seq);
     for (Entry& e : *page) {
+      after = e.seq;
       absl::Status s = fn(OpenEntry(std::move(e)));
-      if (!s.ok()) return s;  // `next` is waited for as it goes out of scope
+      if (!s.ok()) return s;
     }
-    if (!more) return absl::OkStatus();
-    page = next.get();
   }
 }
 

@@ -308,6 +308,29 @@ TEST(PrivacyApi, SearchFindsEveryObjectThroughTheIndexesAndOnlyTrueMatches) {
   ExpectProblem(c.Get("/v1/privacy/search?q=ada", server.admin_key()), 403, "forbidden");
 }
 
+TEST(PrivacyApi, ExportOfALongSessionHoldsEveryEntryOnceInOrder) {
+  // More entries than three read-ahead ranges (500 each): read in parallel,
+  // written in seq order, none twice, none missing.
+  Fixture f;
+  auto [user, session] = f.Customer("visitor-long", kName, "long-0");
+  for (int i = 1; i < 1600; ++i) {
+    Response r = f.server.client().PostJson("/v1/channels/" + f.channel + "/inbound", f.integration,
+                                            {{"message_id", "long-" + std::to_string(i)},
+                                             {"from", {{"platform_key", "visitor-long"}}},
+                                             {"text", "message " + std::to_string(i)}});
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  Response r = f.Request("export", user);
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.Json()["result"]["export"]["manifest"]["counts"]["entries"], 1601);  // + the ack
+  Response doc = f.server.client().Get(r.Json()["result"]["export"]["download"], f.officer);
+  ASSERT_EQ(doc.status, 200);
+  auto entries = nlohmann::json::parse(doc.body)["sessions"][0]["entries"];
+  ASSERT_EQ(entries.size(), 1601u);
+  for (size_t i = 0; i < entries.size(); ++i) ASSERT_EQ(entries[i]["seq"], i + 1) << i;
+  EXPECT_EQ(entries[1600]["text"], "message 1599");
+}
+
 TEST(PrivacyApi, ExportIsOneStreamedDocumentWithAManifestUntilItExpiresOrTheSubjectIsErased) {
   Fixture f;
   auto& c = f.server.client();
