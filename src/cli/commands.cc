@@ -41,6 +41,19 @@ void PrintAdminKey(const NewTenant& t, const std::string& key_file) {
   std::cout << ":\n" << t.admin_key.Reveal() << "\n" << std::flush;
 }
 
+// Blocks SIGINT and SIGTERM before any thread starts, so that every thread
+// inherits the mask and only the caller's sigwait receives them; ignores
+// SIGPIPE. Returns the set to wait on.
+sigset_t BlockStopSignals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return stop_signals;
+}
+
 // Opens the data directory for a one-shot command (works beside a running server).
 absl::StatusOr<std::unique_ptr<App>> OpenApp(const ConfigSources& sources) {
   auto config = Load(sources);
@@ -51,14 +64,7 @@ absl::StatusOr<std::unique_ptr<App>> OpenApp(const ConfigSources& sources) {
 }  // namespace
 
 int Serve(const ConfigSources& sources) {
-  // Block the stop signals before any thread starts, so that every thread
-  // inherits the mask and only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  sigset_t stop_signals = BlockStopSignals();
 
   auto config = Load(sources);
   if (!config.ok()) {
@@ -404,12 +410,7 @@ int PrivacyRequestCommand(const ConfigSources& sources, const std::string& type,
 }
 
 int ByocReceive(const std::string& listen, const std::string& secret, const std::string& path) {
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  sigset_t stop_signals = BlockStopSignals();
   auto address = ParseListenAddress(listen);
   if (!address.ok()) {
     Fail("byoc receive", address.status());

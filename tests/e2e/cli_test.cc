@@ -19,22 +19,12 @@ using testing::ChildProcess;
 using testing::CommandResult;
 using ::testing::HasSubstr;
 using testing::HttpClient;
+using testing::KeyFrom;
+using testing::PortFrom;
 using testing::RunCommand;
 using testing::TempDir;
 
 const std::string kBin = CONVAULT_BINARY;
-
-uint16_t PortFrom(const std::string& listening_line) {
-  size_t colon = listening_line.rfind(':', listening_line.find(" (data"));
-  return static_cast<uint16_t>(std::stoi(listening_line.substr(colon + 1)));
-}
-
-std::string KeyFrom(const std::vector<std::string>& lines) {
-  for (const auto& l : lines) {
-    if (l.rfind("cvk_", 0) == 0) return l;
-  }
-  return "";
-}
 
 TEST(Cli, ServeInitializesOncePrintsTheKeyOnceAndStopsCleanlyOnSigterm) {
   TempDir dir;

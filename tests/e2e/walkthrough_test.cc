@@ -30,12 +30,8 @@ TEST(Walkthrough, FromFirstMessageToTranscriptWithRepliesDeliveredToALocalReceiv
                      dir.File("serve.log"));
   std::string line = serve.WaitForLine("listening on");
   ASSERT_FALSE(line.empty());
-  size_t colon = line.rfind(':', line.find(" (data"));
-  HttpClient api(static_cast<uint16_t>(std::stoi(line.substr(colon + 1))));
-  std::string admin;
-  for (const auto& l : serve.lines()) {
-    if (l.rfind("cvk_", 0) == 0) admin = l;
-  }
+  HttpClient api(testing::PortFrom(line));
+  std::string admin = testing::KeyFrom(serve.lines());
   ASSERT_FALSE(admin.empty());
 
   // 1. The local receiver.

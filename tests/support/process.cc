@@ -126,4 +126,16 @@ int ChildProcess::Wait() {
   return code_;
 }
 
+uint16_t PortFrom(const std::string& listening_line) {
+  size_t colon = listening_line.rfind(':', listening_line.find(" (data"));
+  return static_cast<uint16_t>(std::stoi(listening_line.substr(colon + 1)));
+}
+
+std::string KeyFrom(const std::vector<std::string>& lines) {
+  for (const auto& l : lines) {
+    if (l.rfind("cvk_", 0) == 0) return l;
+  }
+  return "";
+}
+
 }  // namespace convault::testing

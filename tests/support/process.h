@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -44,5 +45,10 @@ class ChildProcess {
   bool exited_ = false;
   int code_ = -1;
 };
+
+// From `convault serve` output: the port of its "listening on http://host:PORT
+// (data: ...)" line, and the admin key it printed (a line starting "cvk_"), or "".
+uint16_t PortFrom(const std::string& listening_line);
+std::string KeyFrom(const std::vector<std::string>& lines);
 
 }  // namespace convault::testing
