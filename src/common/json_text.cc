@@ -117,30 +117,16 @@ void JsonText::BeforeValue() {
   }
 }
 
-JsonText& JsonText::BeginObject() {
+JsonText& JsonText::Open(char bracket) {
   BeforeValue();
-  out_ += '{';
+  out_ += bracket;
   ++depth_;
   if (depth_ <= 64) has_member_ &= ~(uint64_t{1} << (depth_ - 1));
   return *this;
 }
 
-JsonText& JsonText::EndObject() {
-  out_ += '}';
-  --depth_;
-  return *this;
-}
-
-JsonText& JsonText::BeginArray() {
-  BeforeValue();
-  out_ += '[';
-  ++depth_;
-  if (depth_ <= 64) has_member_ &= ~(uint64_t{1} << (depth_ - 1));
-  return *this;
-}
-
-JsonText& JsonText::EndArray() {
-  out_ += ']';
+JsonText& JsonText::Close(char bracket) {
+  out_ += bracket;
   --depth_;
   return *this;
 }

@@ -22,10 +22,10 @@ class JsonText {
  public:
   explicit JsonText(std::string& out) : out_(out) {}
 
-  JsonText& BeginObject();
-  JsonText& EndObject();
-  JsonText& BeginArray();
-  JsonText& EndArray();
+  JsonText& BeginObject() { return Open('{'); }
+  JsonText& EndObject() { return Close('}'); }
+  JsonText& BeginArray() { return Open('['); }
+  JsonText& EndArray() { return Close(']'); }
   // A member name; the value written next belongs to it.
   JsonText& Key(std::string_view name);
 
@@ -40,6 +40,8 @@ class JsonText {
 
  private:
   void BeforeValue();
+  JsonText& Open(char bracket);
+  JsonText& Close(char bracket);
 
   std::string& out_;
   // Whether the open container at each depth (bit per level, up to 64) has a
