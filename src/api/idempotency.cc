@@ -32,10 +32,8 @@ absl::StatusOr<HttpResponse> IdempotencyKeys::Run(
   }
   std::string fingerprint = crypto::HexEncode(crypto::Sha256(absl::StrCat(
       request.method, " ", Sv(request.path), "\n", Sv(request.query), "\n", Sv(request.body))));
-  auto kept = store_.GetIdempotentResponse(principal.tenant_id, principal.key_id, key);
-  if (kept.ok() && clock_.Now() < kept->created_at + kLifetime) return Replay(*kept, fingerprint);
-  if (!kept.ok() && !absl::IsNotFound(kept.status())) return kept.status();
-
+  // Claimed before the kept answer is looked up, so that a request finishing
+  // in between cannot be run a second time.
   std::string running = absl::StrCat(principal.tenant_id, "\n", principal.key_id, "\n", Sv(key));
   {
     absl::MutexLock lock(&mu_);
@@ -44,6 +42,17 @@ absl::StatusOr<HttpResponse> IdempotencyKeys::Run(
           absl::FailedPreconditionError("a request with this Idempotency-Key is still in progress"),
           "idempotency_key_in_use");
     }
+  }
+  auto release = [&] {
+    absl::MutexLock lock(&mu_);
+    running_.erase(running);
+  };
+  auto kept = store_.GetIdempotentResponse(principal.tenant_id, principal.key_id, key);
+  if ((kept.ok() && clock_.Now() < kept->created_at + kLifetime) ||
+      (!kept.ok() && !absl::IsNotFound(kept.status()))) {
+    release();
+    if (!kept.ok()) return kept.status();
+    return Replay(*kept, fingerprint);
   }
   absl::StatusOr<HttpResponse> result = run();
   absl::Status kept_status = absl::OkStatus();
@@ -70,10 +79,7 @@ absl::StatusOr<HttpResponse> IdempotencyKeys::Run(
     }
     if (kept_status.ok()) kept_status = store_.PutIdempotentResponse(r);
   }
-  {
-    absl::MutexLock lock(&mu_);
-    running_.erase(running);
-  }
+  release();
   // The work is done and its answer is given; only a retry would repeat it,
   // which the log says (status messages hold no personal data).
   if (!kept_status.ok()) {
