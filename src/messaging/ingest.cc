@@ -142,6 +142,13 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   w.activity_at = now;
   w.platform_key_index = kPlatformKeyIndex;
 
+  // The sender's name as the name index reads it (once per message), if any.
+  std::optional<std::string> name_key;
+  if (message.name.has_value()) {
+    auto normalized = crypto::NormalizeName(message.name->Reveal());
+    if (normalized.ok()) name_key = std::move(*normalized);
+  }
+
   // 2. The end user.
   auto key = NormalizePlatformKey(channel.type, message.platform_key.Reveal(), region);
   if (!key.ok()) {
@@ -179,9 +186,8 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
           cipher_.Seal(Field(tenant, "end_user", u.id, "name", u.id), message.name->Reveal());
       if (!name.ok()) return name.status();
       u.name_sealed = std::move(*name);
-      auto normalized = crypto::NormalizeName(message.name->Reveal());
-      if (normalized.ok() && !normalized->empty()) {
-        auto t = blind_.Token(tenant, kNameIndex, *normalized);
+      if (name_key.has_value()) {
+        auto t = blind_.Token(tenant, kNameIndex, *name_key);
         if (!t.ok()) return t.status();
         w.index_entries.push_back({tenant, kNameIndex, *t, "end_user", u.id, "name", u.id});
       }
@@ -249,10 +255,9 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
                                message.name->Reveal());
       if (!name.ok()) return name.status();
       p.display_name_sealed = std::move(*name);
-      auto normalized = crypto::NormalizeName(message.name->Reveal());
-      if (normalized.ok() && !normalized->empty()) {
+      if (name_key.has_value()) {
         CV_RETURN_IF_ERROR(
-            add_sealed_index(kNameIndex, *normalized, "participant", p.id, "display_name"));
+            add_sealed_index(kNameIndex, *name_key, "participant", p.id, "display_name"));
       }
     }
     w.participants.push_back(std::move(p));
@@ -328,11 +333,8 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     CV_RETURN_IF_ERROR(index_identifiers(original, "entry", e.id, "message"));
     // The sender's own name in their text (no named-entity recognition:
     // other people's names in free text are not indexed).
-    if (message.name.has_value()) {
-      auto name = crypto::NormalizeName(message.name->Reveal());
-      if (name.ok() && crypto::MentionsName(original, *name)) {
-        CV_RETURN_IF_ERROR(add_sealed_index(kNameIndex, *name, "entry", e.id, "message"));
-      }
+    if (name_key.has_value() && crypto::MentionsName(original, *name_key)) {
+      CV_RETURN_IF_ERROR(add_sealed_index(kNameIndex, *name_key, "entry", e.id, "message"));
     }
     CV_RETURN_IF_ERROR(policy.RedactInto(original, scope, &scratch));
     for (const auto& f : scratch.findings) ++counts[f.detector];
