@@ -51,6 +51,14 @@ HttpResponse JsonResponse(int status, const Json& body) {
   return res;
 }
 
+HttpResponse JsonResponse(int status, std::string json_text) {
+  HttpResponse res;
+  res.status = status;
+  res.content_type = "application/json";
+  res.body = std::move(json_text);
+  return res;
+}
+
 ApiService::ApiService(const Router& router, const Authenticator& auth, MetricsRegistry& metrics,
                        IdGenerator& ids, privacy::AuditLog* audit, IdempotencyKeys* idempotency)
     : router_(router),

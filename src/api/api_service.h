@@ -54,5 +54,7 @@ class ApiService final : public HttpHandler {
 
 // A JSON response with the given status.
 HttpResponse JsonResponse(int status, const Json& body);
+// The same for a body already written as JSON text (JsonText).
+HttpResponse JsonResponse(int status, std::string json_text);
 
 }  // namespace convault

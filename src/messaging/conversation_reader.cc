@@ -7,6 +7,7 @@
 #include "common/json_text.h"
 #include "common/time_format.h"
 #include "messaging/ingest.h"
+#include "nlohmann/json.hpp"
 
 namespace convault {
 
@@ -92,13 +93,6 @@ void AppendEntryJson(JsonText& j, const OpenedEntry& o) {
       .Key("text")
       .OptionalString(o.text)
       .EndObject();
-}
-
-nlohmann::json EntryToJson(const OpenedEntry& o) {
-  std::string text;
-  JsonText j(text);
-  AppendEntryJson(j, o);
-  return nlohmann::json::parse(text, nullptr, false);
 }
 
 absl::Status ConversationReader::ForEachEntry(

@@ -9,7 +9,6 @@
 #include "common/json_text.h"
 #include "crypto/field_cipher.h"
 #include "model/channel.h"
-#include "nlohmann/json.hpp"
 #include "store/store.h"
 
 namespace convault {
@@ -45,9 +44,8 @@ struct OpenedContext {
 // Reads conversations for the API: loads rows of one tenant and opens their
 // sealed fields with the subject's key. Thread safety: safe for concurrent use.
 // An opened entry as the API and the exports show it, written as the next
-// value of `j` (compact, members in name order), and as a document.
+// value of `j` (compact, members in name order).
 void AppendEntryJson(JsonText& j, const OpenedEntry& entry);
-nlohmann::json EntryToJson(const OpenedEntry& entry);
 
 class ConversationReader {
  public:

@@ -129,9 +129,12 @@ absl::StatusOr<HttpResponse> SessionsHandler::Entries(const RequestContext& ctx)
   }
   auto entries = reader_.Entries(*session, after, limit);
   if (!entries.ok()) return entries.status();
-  Json items = Json::array();
-  for (const OpenedEntry& o : *entries) items.push_back(EntryToJson(o));
-  return JsonResponse(200, {{"items", std::move(items)}});
+  std::string body;
+  JsonText j(body);
+  j.BeginObject().Key("items").BeginArray();
+  for (const OpenedEntry& o : *entries) AppendEntryJson(j, o);
+  j.EndArray().EndObject();
+  return JsonResponse(200, std::move(body));
 }
 
 absl::StatusOr<HttpResponse> SessionsHandler::Context(const RequestContext& ctx) {
@@ -170,7 +173,10 @@ absl::StatusOr<HttpResponse> SessionsHandler::Post(const RequestContext& ctx) {
   auto entry = replies_.Send(ctx.principal->tenant_id, id, reply);
   if (absl::IsNotFound(entry.status())) return NotFound();
   if (!entry.ok()) return entry.status();
-  HttpResponse res = JsonResponse(201, EntryToJson(*entry));
+  std::string text;
+  JsonText j(text);
+  AppendEntryJson(j, *entry);
+  HttpResponse res = JsonResponse(201, std::move(text));
   res.headers.emplace_back("Location", "/v1/sessions/" + id + "/entries?after_seq=" +
                                            std::to_string(entry->entry.seq - 1) + "&limit=1");
   return res;
