@@ -1,11 +1,11 @@
 #include "privacy/bulk_export.h"
 
-#include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/json_text.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/time_format.h"
@@ -15,7 +15,6 @@
 namespace convault::privacy {
 namespace {
 
-namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 SealedFileId FileOf(const Job& job) { return {job.tenant_id, job.id, ""}; }
@@ -29,7 +28,7 @@ std::string Csv(std::string_view v) {
 }  // namespace
 
 std::string BulkExportService::PathOf(const Job& job) const {
-  return (fs::path(dir_) / absl::StrCat(job.tenant_id, ".", job.id, ".cvx")).string();
+  return SealedFilePath(dir_, FileOf(job));
 }
 
 std::string BulkExportService::ContentType(std::string_view format) {
@@ -52,13 +51,9 @@ absl::StatusOr<Job> BulkExportService::Run(std::string_view tenant_id,
                     {"include_restricted", request.include_restricted}}
                    .dump();
   CV_RETURN_IF_ERROR(store_.PutJob(job));
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
-  std::ofstream out(PathOf(job), std::ios::binary | std::ios::trunc);
-  if (!out) return absl::UnavailableError("cannot create the export file");
-  fs::permissions(PathOf(job), fs::perms::owner_read | fs::perms::owner_write,
-                  fs::perm_options::replace, ec);
+  auto created = CreateSealedFile(dir_, PathOf(job));
+  if (!created.ok()) return created.status();
+  std::ofstream& out = *created;
   SealedFileWriter w(cipher_, FileOf(job), out);
   if (request.format == "csv") {
     CV_RETURN_IF_ERROR(
@@ -66,6 +61,7 @@ absl::StatusOr<Job> BulkExportService::Run(std::string_view tenant_id,
                 "text\r\n"));
   }
   std::map<std::string, bool> restricted;  // end user -> processing_restricted
+  std::string line;                        // one jsonl line, reused
   SessionFilter filter;
   filter.channel_id = request.channel_id;
   filter.since = request.from;
@@ -93,25 +89,39 @@ absl::StatusOr<Job> BulkExportService::Run(std::string_view tenant_id,
       }
       absl::Status written = reader_.ForEachEntry(s, [&](const OpenedEntry& o) -> absl::Status {
         const Entry& e = o.entry;
-        std::string direction = e.direction == Direction::kInbound ? "inbound" : "outbound";
-        std::string actor(ActorTypeName(e.actor));
+        std::string_view direction = e.direction == Direction::kInbound ? "inbound" : "outbound";
+        std::string_view actor = ActorTypeName(e.actor);
         ++job.changed;
         if (request.format == "csv") {
-          return w.Write(absl::StrCat(Csv(s.id), ",", Csv(s.channel_id), ",", Csv(s.end_user_id),
-                                      ",", e.seq, ",", Csv(FormatRfc3339(e.created_at)), ",",
-                                      direction, ",", actor, ",", Csv(o.actor_name.value_or("")),
-                                      ",", Csv(o.text.value_or("")), "\r\n"));
+          return w.Write(absl::StrCat(
+              Csv(s.id), ",", Csv(s.channel_id), ",", Csv(s.end_user_id), ",", e.seq, ",",
+              Csv(FormatRfc3339(e.created_at)), ",", Sv(direction), ",", Sv(actor), ",",
+              Csv(o.actor_name.value_or("")), ",", Csv(o.text.value_or("")), "\r\n"));
         }
-        Json line = {{"session_id", s.id},
-                     {"channel_id", s.channel_id},
-                     {"end_user_id", s.end_user_id},
-                     {"seq", e.seq},
-                     {"created_at", FormatRfc3339(e.created_at)},
-                     {"direction", direction},
-                     {"actor_type", actor},
-                     {"actor_name", o.actor_name ? Json(*o.actor_name) : Json(nullptr)},
-                     {"text", o.text ? Json(*o.text) : Json(nullptr)}};
-        return w.Write(line.dump() + "\n");
+        line.clear();
+        JsonText j(line);
+        j.BeginObject()
+            .Key("actor_name")
+            .OptionalString(o.actor_name)
+            .Key("actor_type")
+            .String(actor)
+            .Key("channel_id")
+            .String(s.channel_id)
+            .Key("created_at")
+            .Time(e.created_at)
+            .Key("direction")
+            .String(direction)
+            .Key("end_user_id")
+            .String(s.end_user_id)
+            .Key("seq")
+            .Int(e.seq)
+            .Key("session_id")
+            .String(s.id)
+            .Key("text")
+            .OptionalString(o.text)
+            .EndObject();
+        line += '\n';
+        return w.Write(line);
       });
       if (!written.ok()) return written;
     }

@@ -10,6 +10,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/time_format.h"
+#include "crypto/hash.h"
 #include "messaging/transcripts.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
@@ -40,13 +41,7 @@ class PartHash {
     unsigned char digest[32];
     unsigned int n = 0;
     EVP_DigestFinal_ex(ctx_, digest, &n);
-    static const char* kHex = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < n; ++i) {
-      out.push_back(kHex[digest[i] >> 4]);
-      out.push_back(kHex[digest[i] & 15]);
-    }
-    return out;
+    return crypto::HexEncode(std::string_view(reinterpret_cast<const char*>(digest), n));
   }
 
  private:
@@ -56,21 +51,17 @@ class PartHash {
 }  // namespace
 
 std::string ExportService::PathOf(const PrivacyRequest& r) const {
-  return (fs::path(dir_) / absl::StrCat(r.tenant_id, ".", r.id, ".cvx")).string();
+  return SealedFilePath(dir_, FileOf(r));
 }
 
 absl::StatusOr<ExportSummary> ExportService::Write(const PrivacyRequest& r) {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
   auto user = reader_.EndUser(r.tenant_id, r.end_user_id);
   if (!user.ok()) return user.status();
   const std::string path = PathOf(r);
   const std::string partial = path + ".partial";
-  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-  if (!out) return absl::UnavailableError("cannot create the export file");
-  fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write,
-                  fs::perm_options::replace, ec);
+  auto created = CreateSealedFile(dir_, partial);
+  if (!created.ok()) return created.status();
+  std::ofstream& out = *created;
   SealedFileWriter w(cipher_, FileOf(r), out);
   std::map<std::string, int64_t> counts;
   std::map<std::string, std::string> hashes;
@@ -274,6 +265,7 @@ absl::StatusOr<ExportSummary> ExportService::Write(const PrivacyRequest& r) {
   CV_RETURN_IF_ERROR(w.Finish());
   out.close();
   if (!out) return absl::UnavailableError("cannot write the export file");
+  std::error_code ec;
   fs::rename(partial, path, ec);
   if (ec) return absl::UnavailableError("cannot finish the export file");
   ExportSummary summary;

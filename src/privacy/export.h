@@ -9,7 +9,6 @@
 #include "common/clock.h"
 #include "crypto/field_cipher.h"
 #include "messaging/conversation_reader.h"
-#include "messaging/transcripts.h"
 #include "privacy/audit_log.h"
 #include "store/store.h"
 

@@ -1,6 +1,7 @@
 #include "privacy/sealed_file.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -15,6 +16,22 @@ crypto::FieldContext ChunkField(const SealedFileId& id, const std::string& name)
 }
 
 }  // namespace
+
+std::string SealedFilePath(std::string_view dir, const SealedFileId& id) {
+  return (std::filesystem::path(dir) / absl::StrCat(id.tenant_id, ".", id.id, ".cvx")).string();
+}
+
+absl::StatusOr<std::ofstream> CreateSealedFile(const std::string& dir, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return absl::UnavailableError("cannot create the export file");
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                  ec);
+  return out;
+}
 
 absl::Status SealedFileWriter::Write(std::string_view bytes) {
   if (observer_) observer_(bytes);

@@ -22,6 +22,12 @@ struct SealedFileId {
   std::string subject_id;
 };
 
+// Where the document `id` is kept in `dir`: <tenant>.<id>.cvx.
+std::string SealedFilePath(std::string_view dir, const SealedFileId& id);
+// Creates (truncates) `path` for writing, readable by the owner only, in
+// `dir` (created, owner only, when missing).
+absl::StatusOr<std::ofstream> CreateSealedFile(const std::string& dir, const std::string& path);
+
 // Writes a document as a sequence of sealed chunks of up to 64 KiB:
 // [4-byte big-endian length][envelope]... The last chunk has its own name,
 // so that a file cut short does not read as complete.
