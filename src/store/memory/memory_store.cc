@@ -918,6 +918,39 @@ absl::Status MemoryStore::SetProcessingRestricted(std::string_view tenant_id,
   return absl::OkStatus();
 }
 
+std::set<std::string> MemoryStore::EraseRowsOfSessions(const std::string& tenant,
+                                                       const std::set<std::string>& sessions,
+                                                       ErasureCounts& n) {
+  auto of_session = [&](const std::string& t, const std::string& session) {
+    return t == tenant && sessions.contains(session);
+  };
+  std::set<std::string> objects;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (of_session(std::get<0>(it->first), std::get<1>(it->first))) {
+      objects.insert(it->second.id);
+      it = entries_.erase(it);
+      ++n.entries;
+    } else {
+      ++it;
+    }
+  }
+  n.participants = std::erase_if(participants_, [&](const Participant& p) {
+    if (!of_session(p.tenant_id, p.session_id)) return false;
+    objects.insert(p.id);
+    return true;
+  });
+  n.context_entries = std::erase_if(context_, [&](const ContextEntry& c) {
+    if (!of_session(c.tenant_id, c.session_id)) return false;
+    objects.insert(c.id);
+    return true;
+  });
+  n.outbox = std::erase_if(
+      outbox_, [&](const OutboxItem& o) { return of_session(o.tenant_id, o.session_id); });
+  n.transcripts = std::erase_if(
+      transcripts_, [&](const auto& kv) { return of_session(kv.first.first, kv.first.second); });
+  return objects;
+}
+
 absl::StatusOr<RetentionBatch> MemoryStore::ExpireSessions(std::string_view tenant_id,
                                                            std::string_view channel_id,
                                                            absl::Time before, int limit) {
@@ -942,33 +975,7 @@ absl::StatusOr<RetentionBatch> MemoryStore::ExpireSessions(std::string_view tena
       ++it;
     }
   }
-  auto of_session = [&](const std::string& t, const std::string& session) {
-    return t == tenant && sessions.contains(session);
-  };
-  std::set<std::string> objects;  // entries, context entries, participants removed
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (of_session(std::get<0>(it->first), std::get<1>(it->first))) {
-      objects.insert(it->second.id);
-      it = entries_.erase(it);
-      ++n.entries;
-    } else {
-      ++it;
-    }
-  }
-  for (const Participant& p : participants_) {
-    if (of_session(p.tenant_id, p.session_id)) objects.insert(p.id);
-  }
-  for (const ContextEntry& c : context_) {
-    if (of_session(c.tenant_id, c.session_id)) objects.insert(c.id);
-  }
-  n.participants = std::erase_if(
-      participants_, [&](const Participant& p) { return of_session(p.tenant_id, p.session_id); });
-  n.context_entries = std::erase_if(
-      context_, [&](const ContextEntry& c) { return of_session(c.tenant_id, c.session_id); });
-  n.outbox = std::erase_if(
-      outbox_, [&](const OutboxItem& o) { return of_session(o.tenant_id, o.session_id); });
-  n.transcripts = std::erase_if(
-      transcripts_, [&](const auto& kv) { return of_session(kv.first.first, kv.first.second); });
+  std::set<std::string> objects = EraseRowsOfSessions(tenant, sessions, n);
   n.tokens = std::erase_if(tokens_, [&](const auto& kv) {
     return kv.first.first == tenant && objects.contains(kv.second.entry_id);
   });
@@ -1093,25 +1100,7 @@ absl::StatusOr<ErasureCounts> MemoryStore::EraseSubject(std::string_view tenant_
       ++it;
     }
   }
-  auto of_session = [&](const std::string& t, const std::string& session) {
-    return t == tenant && sessions.contains(session);
-  };
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (of_session(std::get<0>(it->first), std::get<1>(it->first))) {
-      it = entries_.erase(it);
-      ++n.entries;
-    } else {
-      ++it;
-    }
-  }
-  n.participants = std::erase_if(
-      participants_, [&](const Participant& p) { return of_session(p.tenant_id, p.session_id); });
-  n.context_entries = std::erase_if(
-      context_, [&](const ContextEntry& c) { return of_session(c.tenant_id, c.session_id); });
-  n.outbox = std::erase_if(
-      outbox_, [&](const OutboxItem& o) { return of_session(o.tenant_id, o.session_id); });
-  n.transcripts = std::erase_if(
-      transcripts_, [&](const auto& kv) { return of_session(kv.first.first, kv.first.second); });
+  EraseRowsOfSessions(tenant, sessions, n);
   n.tokens = std::erase_if(tokens_, [&](const auto& kv) {
     return kv.first.first == tenant && kv.second.end_user_id == subject;
   });

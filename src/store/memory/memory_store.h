@@ -142,6 +142,13 @@ class MemoryStore final : public Store {
 
  private:
   absl::Status CheckOpen() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Erasure and retention: deletes the rows that belong to these (already
+  // removed) sessions of the tenant: entries, participants, context entries,
+  // outbox rows and transcripts, counted into `n`. Returns the ids of the
+  // entries, participants and context entries removed.
+  std::set<std::string> EraseRowsOfSessions(const std::string& tenant,
+                                            const std::set<std::string>& sessions, ErasureCounts& n)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
