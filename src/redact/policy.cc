@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 
 namespace convault::redact {
 namespace {
@@ -132,8 +133,15 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
                                 RedactionResult* out) const {
   RedactionResult& result = *out;
   result.text.clear();
-  result.findings.clear();
   result.tokens.clear();
+  // Findings are overwritten in place, so their strings keep their buffers
+  // from call to call; the vector is cut to the count at the end.
+  size_t found = 0;
+  struct Trim {
+    std::vector<Finding>* findings;
+    size_t* found;
+    ~Trim() { findings->resize(*found); }
+  } trim{&result.findings, &found};
   if (text.size() > UINT32_MAX) return absl::InvalidArgumentError("text over 4 GiB");
   // Per-thread buffers, reused by every call on this thread.
   thread_local ScanInput input;
@@ -200,14 +208,14 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
     const SensitiveDataRule& r = rules_[t.rule];
     result.text.append(text.substr(at, c.start - at));
     std::string_view span = text.substr(c.start, c.end - c.start);
-    std::string detector = t.detector != nullptr ? std::string(t.detector->id()) : "custom";
+    std::string_view detector = t.detector != nullptr ? t.detector->id() : "custom";
     switch (r.action) {
       case RedactionAction::kReplace:
         if (!r.replacement.empty()) {
           result.text.append(r.replacement);
         } else {
           absl::StrAppend(&result.text, "[",
-                          absl::AsciiStrToUpper(t.detector != nullptr ? detector : "redacted"),
+                          absl::AsciiStrToUpper(t.detector != nullptr ? Sv(detector) : "redacted"),
                           "]");
         }
         break;
@@ -235,7 +243,13 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
         break;
       }
     }
-    result.findings.push_back({r.id, detector, c.start, c.end, r.action});
+    if (found == result.findings.size()) result.findings.emplace_back();
+    Finding& f = result.findings[found++];
+    f.rule_id.assign(r.id);
+    f.detector.assign(detector);
+    f.start = c.start;
+    f.end = c.end;
+    f.action = r.action;
     at = c.end;
   }
   result.text.append(text.substr(at));

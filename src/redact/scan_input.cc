@@ -1,6 +1,7 @@
 #include "redact/scan_input.h"
 
 #include <array>
+#include <cstring>
 #include <string_view>
 
 #if defined(__SSE2__)
@@ -9,21 +10,6 @@
 
 namespace convault::redact {
 namespace {
-
-enum : uint8_t { kNone = 0, kDigit, kAt, kColon, kCredential };
-
-// Bytes that can be part of something a built-in detector looks for. Credential
-// prefixes are keyed on a rare byte of each ('J' of "eyJ", '_' of "ghp_" and
-// "sk_live_", '-' of "xoxb-" and "-----BEGIN"), not on common letters.
-constexpr std::array<uint8_t, 256> MakeClasses() {
-  std::array<uint8_t, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
-  t['@'] = kAt;
-  t[':'] = kColon;
-  for (char c : {'A', 'J', 'b', 'B', '_', '-'}) t[static_cast<uint8_t>(c)] = kCredential;
-  return t;
-}
-constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
 
 bool Has(const char* p, size_t n, size_t at, std::string_view s) {
   return at <= n && n - at >= s.size() && std::string_view(p + at, s.size()) == s;
@@ -73,38 +59,71 @@ long CredentialAround(const char* p, size_t n, size_t i) {
   return -1;
 }
 
-// The index of the first byte at or after `i` that kClasses marks, or n.
-// Sixteen bytes at a time with SSE2 (every x86-64 CPU has it).
-size_t NextInteresting(const char* p, size_t n, size_t i) {
+// The marked bytes of one 16-byte lane, one bit per byte, by kind.
+struct Lane {
+  uint32_t digits = 0, at = 0, colon = 0, credential = 0, dash = 0;
+};
+
 #if defined(__SSE2__)
-  const __m128i digit_base = _mm_set1_epi8(0x30), digit_span = _mm_set1_epi8(0x0A);  // 0-9 and ':'
-  const __m128i at_base = _mm_set1_epi8(0x40), at_span = _mm_set1_epi8(0x02);  // '@', 'A', 'B'
-  const __m128i j = _mm_set1_epi8('J'), underscore = _mm_set1_epi8('_'), dash = _mm_set1_epi8('-');
-  const __m128i lower = _mm_set1_epi8(0x20), b = _mm_set1_epi8('b'), e = _mm_set1_epi8('e'),
-                a = _mm_set1_epi8('a');
-  while (i + 18 <= n) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    __m128i d = _mm_sub_epi8(v, digit_base);
-    __m128i at = _mm_sub_epi8(v, at_base);
-    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, digit_span), d),
-                               _mm_cmpeq_epi8(_mm_min_epu8(at, at_span), at));
-    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, j), _mm_cmpeq_epi8(v, underscore)));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, dash));
-    // 'b' or 'B' only where "bea" (any case) begins: "bearer" tokens.
-    __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
-    __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 2));
-    __m128i bea = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(v, lower), b),
-                                _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(v1, lower), e),
-                                              _mm_cmpeq_epi8(_mm_or_si128(v2, lower), a)));
-    hit = _mm_or_si128(hit, bea);
-    int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-    i += 16;
-  }
-#endif
-  while (i < n && kClasses[static_cast<uint8_t>(p[i])] == kNone) ++i;
-  return i;
+// v holds bytes x..x+15, v1 and v2 the same from x+1 and x+2 (0 past the end).
+[[gnu::always_inline]] inline Lane Classify(__m128i v, __m128i v1, __m128i v2) {
+  auto eq = [](__m128i a, char c) { return _mm_cmpeq_epi8(a, _mm_set1_epi8(c)); };
+  auto bits = [](__m128i m) { return static_cast<uint32_t>(_mm_movemask_epi8(m)); };
+  const __m128i lower = _mm_set1_epi8(0x20);
+  __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+  Lane lane;
+  lane.digits = bits(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+  lane.at = bits(eq(v, '@'));
+  lane.colon = bits(eq(v, ':'));
+  lane.dash = bits(eq(v, '-'));
+  // AKIA/ASIA at the 'A'; eyJ at the 'J'; gh?_ and sk_live_ at the '_';
+  // "bearer" (any case) where "bea" begins.
+  __m128i aws = _mm_and_si128(eq(v, 'A'), _mm_or_si128(eq(v1, 'K'), eq(v1, 'S')));
+  __m128i bea = _mm_and_si128(
+      eq(_mm_or_si128(v, lower), 'b'),
+      _mm_and_si128(eq(_mm_or_si128(v1, lower), 'e'), eq(_mm_or_si128(v2, lower), 'a')));
+  lane.credential =
+      bits(_mm_or_si128(_mm_or_si128(aws, bea), _mm_or_si128(eq(v, 'J'), eq(v, '_'))));
+  return lane;
 }
+
+__m128i Load(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+
+// The lane of p[pos, min(pos + 16, n)); bits past n are 0.
+[[gnu::always_inline]] inline Lane LaneAt(const char* p, size_t n, size_t pos) {
+  size_t left = n - pos;
+  if (left >= 18) return Classify(Load(p + pos), Load(p + pos + 1), Load(p + pos + 2));
+  if (left <= 16 && n >= 16) {  // the last 16 bytes of the text, shifted down
+    __m128i v = Load(p + n - 16);
+    Lane lane = Classify(v, _mm_srli_si128(v, 1), _mm_srli_si128(v, 2));
+    unsigned shift = static_cast<unsigned>(16 - left);
+    for (uint32_t* m : {&lane.digits, &lane.at, &lane.colon, &lane.credential, &lane.dash}) {
+      *m >>= shift;
+    }
+    return lane;
+  }
+  char copy[40] = {};  // short texts: a zero-padded copy (NUL marks nothing)
+  std::memcpy(copy, p + pos, left < 18 ? left : 18);
+  return Classify(Load(copy), Load(copy + 1), Load(copy + 2));
+}
+#else
+[[gnu::always_inline]] inline Lane LaneAt(const char* p, size_t n, size_t pos) {
+  Lane lane;
+  auto at = [&](size_t k) { return pos + k < n ? p[pos + k] : '\0'; };
+  for (size_t k = 0; k < 16 && pos + k < n; ++k) {
+    char c = at(k);
+    uint32_t bit = 1u << k;
+    if (IsDigit(c)) lane.digits |= bit;
+    if (c == '@') lane.at |= bit;
+    if (c == ':') lane.colon |= bit;
+    if (c == '-') lane.dash |= bit;
+    bool aws = c == 'A' && (at(k + 1) == 'K' || at(k + 1) == 'S');
+    bool bea = (c | 0x20) == 'b' && (at(k + 1) | 0x20) == 'e' && (at(k + 2) | 0x20) == 'a';
+    if (aws || bea || c == 'J' || c == '_') lane.credential |= bit;
+  }
+  return lane;
+}
+#endif
 
 }  // namespace
 
@@ -117,35 +136,66 @@ void ScanInput::Reset(std::string_view input) {
   window.position = SIZE_MAX;
   const char* p = input.data();
   const size_t n = input.size();
-  for (size_t i = 0; i < n; ++i) {
-    i = NextInteresting(p, n, i);
-    if (i == n) break;
-    switch (kClasses[static_cast<uint8_t>(p[i])]) {
-      case kNone:
-        break;
-      case kDigit: {
-        size_t j = i + 1;
-        while (j < n && IsDigit(p[j])) ++j;
-        runs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
-        i = j - 1;
-        break;
-      }
-      case kAt:
-        at_signs.push_back(static_cast<uint32_t>(i));
-        break;
-      case kColon:
-        colons.push_back(static_cast<uint32_t>(i));
-        break;
-      case kCredential: {
-        long at = CredentialAround(p, n, i);
-        if (at >= 0) credential_starts.push_back(static_cast<uint32_t>(at));
-        if (p[i] == '-') {
-          while (i + 1 < n && p[i + 1] == '-') ++i;  // one look per run of dashes
-        }
-        break;
+  // 64 bytes at a time: masks of each kind of mark, then one step per mark of
+  // each kind (no per-byte branching). Digit runs and runs of dashes are found
+  // from their masks: a run starts where the byte before is not of its kind.
+  uint64_t digit_carry = 0, dash_carry = 0;  // the previous block ended inside a run
+  size_t run_start = 0;
+  for (size_t base = 0; base < n; base += 64) {
+    uint64_t digits = 0, at = 0, colon = 0, credential = 0, dash = 0;
+    for (size_t lane = 0; lane < 4 && base + 16 * lane < n; ++lane) {
+      Lane l = LaneAt(p, n, base + 16 * lane);
+      unsigned shift = static_cast<unsigned>(16 * lane);
+      digits |= static_cast<uint64_t>(l.digits) << shift;
+      at |= static_cast<uint64_t>(l.at) << shift;
+      colon |= static_cast<uint64_t>(l.colon) << shift;
+      credential |= static_cast<uint64_t>(l.credential) << shift;
+      dash |= static_cast<uint64_t>(l.dash) << shift;
+    }
+    // Digit runs: starts, and ends (the first byte after a run; bit 64 of a
+    // full block cannot be held, so a run reaching it carries on).
+    uint64_t starts = digits & ~((digits << 1) | digit_carry);
+    uint64_t ends = ~digits & ((digits << 1) | digit_carry);
+    if (digit_carry != 0 && ends != 0) {
+      runs.push_back(
+          {static_cast<uint32_t>(run_start), static_cast<uint32_t>(base + __builtin_ctzll(ends))});
+      ends &= ends - 1;
+    }
+    while (starts != 0) {
+      size_t s = base + static_cast<size_t>(__builtin_ctzll(starts));
+      starts &= starts - 1;
+      if (ends != 0) {
+        runs.push_back(
+            {static_cast<uint32_t>(s), static_cast<uint32_t>(base + __builtin_ctzll(ends))});
+        ends &= ends - 1;
+      } else {
+        run_start = s;
       }
     }
+    bool full = n - base >= 64;
+    uint64_t next_digit_carry = full ? digits >> 63 : 0;
+    digit_carry = next_digit_carry;
+    while (at != 0) {
+      at_signs.push_back(static_cast<uint32_t>(base + __builtin_ctzll(at)));
+      at &= at - 1;
+    }
+    while (colon != 0) {
+      colons.push_back(static_cast<uint32_t>(base + __builtin_ctzll(colon)));
+      colon &= colon - 1;
+    }
+    // Credential prefixes, and each run of dashes once (xox?- ends in one;
+    // -----BEGIN starts one).
+    uint64_t look = credential | (dash & ~((dash << 1) | dash_carry));
+    dash_carry = full ? dash >> 63 : 0;
+    while (look != 0) {
+      size_t i = base + static_cast<size_t>(__builtin_ctzll(look));
+      look &= look - 1;
+      long found = CredentialAround(p, n, i);
+      if (found >= 0) credential_starts.push_back(static_cast<uint32_t>(found));
+    }
   }
+  if (digit_carry != 0)
+    runs.push_back({static_cast<uint32_t>(run_start), static_cast<uint32_t>(n)});
 }
 
 }  // namespace convault::redact

@@ -13,15 +13,16 @@ int Num(std::string_view s) {
 
 // Reads D/M/Y, M/D/Y or Y-M-D numerically; true when some reading is a real date.
 bool PlausibleDate(std::string_view s) {
-  std::vector<std::string_view> parts;
-  size_t from = 0;
+  std::string_view parts[3];
+  size_t count = 0, from = 0;
   for (size_t i = 0; i <= s.size(); ++i) {
     if (i == s.size() || s[i] == '/' || s[i] == '-' || s[i] == '.') {
-      parts.push_back(s.substr(from, i - from));
+      if (count == 3) return false;
+      parts[count++] = s.substr(from, i - from);
       from = i + 1;
     }
   }
-  if (parts.size() != 3) return false;
+  if (count != 3) return false;
   auto ok = [](int y, int m, int d) { return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31; };
   if (parts[0].size() == 4) return ok(Num(parts[0]), Num(parts[1]), Num(parts[2]));
   int a = Num(parts[0]), b = Num(parts[1]), y = Num(parts[2]);

@@ -4,6 +4,7 @@
 
 #include "phonenumbers/phonenumberutil.h"
 #include "redact/detectors/detectors.h"
+#include "redact/validators/phone_number.h"
 
 namespace convault::redact {
 namespace {
@@ -118,28 +119,35 @@ class Phone final : public Detector {
     } else if (digits < 7 || digits > 15) {
       return false;
     }
-    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-    PhoneNumber number;
-    // Building the number from its digits skips Parse, half of libphonenumber's
-    // cost; numbers it cannot place simply (a national part with a leading 0,
-    // other regions) go through Parse.
-    if (!Build(util, span, context.region, &number) &&
-        util.Parse(std::string(span), std::string(context.region), &number) !=
-            PhoneNumberUtil::NO_PARSING_ERROR) {
-      return false;
+    // The country code and national number read straight from the digits
+    // where that is unambiguous; libphonenumber's Parse (ICU regexes, tens of
+    // microseconds) only for the rest (a national prefix, other regions).
+    int code = 0;
+    char national[20];
+    size_t national_size = 0;
+    if (!Build(span, context.region, &code, national, &national_size)) {
+      const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+      PhoneNumber number;
+      if (util.Parse(std::string(span), std::string(context.region), &number) !=
+          PhoneNumberUtil::NO_PARSING_ERROR) {
+        return false;
+      }
+      std::string nsn;
+      util.GetNationalSignificantNumber(number, &nsn);
+      if (nsn.size() > sizeof national) return false;
+      code = number.country_code();
+      national_size = nsn.size();
+      std::copy(nsn.begin(), nsn.end(), national);
     }
-    // Valid in the main country of its calling code (US for +1, GB for +44)
-    // answers most numbers with half the work of IsValidNumber, which first
-    // looks for the region and then validates there again.
-    std::string main_region;
-    util.GetRegionCodeForCountryCode(number.country_code(), &main_region);
-    return util.IsValidNumberForRegion(number, main_region) || util.IsValidNumber(number);
+    // libphonenumber's own metadata, compiled into Vectorscan once
+    // (validators/phone_number.h): what IsValidNumber answers, without ICU.
+    return PhoneNumberValidator::Get().IsValid(code, std::string_view(national, national_size));
   }
 
   // +<country code><national number>, or a North American number in the US or
-  // Canada: the country code and national number read straight from the digits.
-  static bool Build(const PhoneNumberUtil& util, std::string_view span, std::string_view region,
-                    PhoneNumber* number) {
+  // Canada: the calling code and the national number's digits.
+  static bool Build(std::string_view span, std::string_view region, int* code, char* national,
+                    size_t* national_size) {
     char digits[16];
     size_t n = 0;
     for (char c : span) {
@@ -148,28 +156,27 @@ class Phone final : public Detector {
         digits[n++] = c;
       }
     }
-    auto value = [&](size_t from, size_t to) {
-      uint64_t v = 0;
-      for (size_t k = from; k < to; ++k) v = v * 10 + static_cast<uint64_t>(digits[k] - '0');
-      return v;
+    auto take = [&](size_t from) {
+      std::copy(digits + from, digits + n, national);
+      *national_size = n - from;
     };
     if (span[0] != '+') {
       if (region != "US" && region != "CA") return false;
       if (n == 11 && digits[0] != '1') return false;
       if (n != 10 && n != 11) return false;
-      number->set_country_code(1);
-      number->set_national_number(value(n - 10, n));
+      *code = 1;
+      take(n - 10);
       return true;
     }
     // Country codes are prefix-free: the first 1-3 digits naming a region.
+    const PhoneNumberValidator& validator = PhoneNumberValidator::Get();
+    int value = 0;
     for (size_t k = 1; k <= 3 && k < n; ++k) {
-      int code = static_cast<int>(value(0, k));
-      std::string name;
-      util.GetRegionCodeForCountryCode(code, &name);
-      if (name == "ZZ") continue;
+      value = value * 10 + (digits[k - 1] - '0');
+      if (!validator.IsCallingCode(value)) continue;
       if (digits[k] == '0') return false;  // national prefixes and leading zeros: Parse
-      number->set_country_code(code);
-      number->set_national_number(value(k, n));
+      *code = value;
+      take(k);
       return true;
     }
     return false;
