@@ -48,4 +48,12 @@ absl::StatusOr<std::string> FieldCipher::Open(const FieldContext& context,
                     ThreadAssociatedData(context));
 }
 
+absl::StatusOr<std::string> FieldCipher::SubjectOpener::Open(const FieldContext& context,
+                                                             std::string_view ciphertext) {
+  if (context.tenant_id != opener_.tenant_id() || context.subject_id != opener_.subject_id()) {
+    return cipher_.Open(context, ciphertext);
+  }
+  return opener_.Open(ciphertext, ThreadAssociatedData(context));
+}
+
 }  // namespace convault::crypto

@@ -32,6 +32,23 @@ class FieldCipher {
   // FailedPrecondition "key_destroyed" after the subject's key was destroyed;
   // InvalidArgument when the ciphertext does not open in this context.
   absl::StatusOr<std::string> Open(const FieldContext& context, std::string_view ciphertext);
+  // Opens many fields of one tenant and subject with one key lookup per key
+  // version (a page of a subject's rows; see KeyManager::ScopedOpener).
+  // Fields of another scope go through FieldCipher::Open. One per thread.
+  class SubjectOpener {
+   public:
+    absl::StatusOr<std::string> Open(const FieldContext& context, std::string_view ciphertext);
+
+   private:
+    friend class FieldCipher;
+    SubjectOpener(FieldCipher& cipher, KeyManager::ScopedOpener opener)
+        : cipher_(cipher), opener_(std::move(opener)) {}
+    FieldCipher& cipher_;
+    KeyManager::ScopedOpener opener_;
+  };
+  SubjectOpener OpenerFor(std::string_view tenant_id, std::string_view subject_id) {
+    return SubjectOpener(*this, keys_.OpenerFor({tenant_id, subject_id}));
+  }
   // The key manager underneath (for KeyManager::NewSubject).
   KeyManager& keys() const { return keys_; }
 

@@ -288,6 +288,20 @@ absl::StatusOr<std::string> KeyManager::Open(const KeyScope& scope, std::string_
   return aead->Decrypt(envelope, associated_data);
 }
 
+absl::StatusOr<std::string> KeyManager::ScopedOpener::Open(std::string_view envelope,
+                                                           std::string_view associated_data) {
+  auto version = EnvelopeKeyId(envelope);
+  if (!version.ok()) return absl::InvalidArgumentError("ciphertext does not open");
+  if (aead_ == nullptr || *version != version_) {
+    KeyRef ref{tenant_id_,
+               subject_id_.empty() ? WrappedKeyKind::kTenantDek : WrappedKeyKind::kSubjectDek,
+               subject_id_};
+    CV_ASSIGN_OR_RETURN(aead_, keys_.ForOpen(ref, *version));
+    version_ = *version;
+  }
+  return aead_->Decrypt(envelope, associated_data);
+}
+
 absl::StatusOr<SecretBytes> KeyManager::TenantIndexKey(std::string_view tenant_id) {
   KeyRef ref{tenant_id, WrappedKeyKind::kTenantIndexKey, ""};
   for (int attempt = 0; attempt < 2; ++attempt) {

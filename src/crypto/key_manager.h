@@ -57,6 +57,28 @@ class KeyManager {
   absl::StatusOr<std::string> Open(const KeyScope& scope, std::string_view envelope,
                                    std::string_view associated_data);
 
+  // Opens many envelopes of one scope (the fields of one page of a subject's
+  // rows): the key of each version is looked up in the cache once, then held
+  // for the opener's life, so keep it short-lived. Not thread-safe: one per
+  // thread. The manager must outlive it.
+  class ScopedOpener {
+   public:
+    absl::StatusOr<std::string> Open(std::string_view envelope, std::string_view associated_data);
+    const std::string& tenant_id() const { return tenant_id_; }
+    const std::string& subject_id() const { return subject_id_; }
+
+   private:
+    friend class KeyManager;
+    ScopedOpener(KeyManager& keys, const KeyScope& scope)
+        : keys_(keys), tenant_id_(scope.tenant_id), subject_id_(scope.subject_id) {}
+    KeyManager& keys_;
+    std::string tenant_id_;
+    std::string subject_id_;
+    uint32_t version_ = 0;
+    std::shared_ptr<const AesGcmAead> aead_;
+  };
+  ScopedOpener OpenerFor(const KeyScope& scope) { return ScopedOpener(*this, scope); }
+
   // A new subject id (`prefix` then an id from `ids`) whose DEK version 1 is
   // already durable in the key store, so that sealing the subject's first
   // fields does not wait for a key-store write of its own. Subjects are

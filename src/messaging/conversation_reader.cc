@@ -22,6 +22,18 @@ std::optional<std::string> ConversationReader::Open(const std::string& tenant,
   return std::move(*plain);
 }
 
+std::optional<std::string> ConversationReader::Open(crypto::FieldCipher::SubjectOpener& opener,
+                                                    const std::string& tenant,
+                                                    std::string_view type, const std::string& id,
+                                                    std::string_view field,
+                                                    const std::string& subject,
+                                                    const std::string& sealed) {
+  if (sealed.empty()) return std::nullopt;
+  auto plain = opener.Open({tenant, type, id, field, subject}, sealed);
+  if (!plain.ok()) return std::nullopt;  // erased, or not ours: shown as absent
+  return std::move(*plain);
+}
+
 absl::StatusOr<OpenedEndUser> ConversationReader::EndUser(std::string_view tenant_id,
                                                           std::string_view end_user_id) {
   auto user = store_.GetEndUser(tenant_id, end_user_id);
@@ -109,8 +121,9 @@ absl::Status ConversationReader::ForEachEntry(
     if (!rows.ok()) return rows.status();
     std::vector<OpenedEntry> out;
     out.reserve(rows->size());
+    auto opener = cipher_.OpenerFor(session.tenant_id, session.end_user_id);
     for (Entry& e : *rows) {
-      if (e.seq <= after + kPage) out.push_back(OpenEntry(std::move(e)));
+      if (e.seq <= after + kPage) out.push_back(OpenEntry(std::move(e), opener));
     }
     return out;
   };
@@ -153,16 +166,24 @@ absl::StatusOr<std::vector<OpenedEntry>> ConversationReader::Entries(const Sessi
   if (!entries.ok()) return entries.status();
   std::vector<OpenedEntry> out;
   out.reserve(entries->size());
-  for (Entry& e : *entries) out.push_back(OpenEntry(std::move(e)));
+  auto opener = cipher_.OpenerFor(session.tenant_id, session.end_user_id);
+  for (Entry& e : *entries) out.push_back(OpenEntry(std::move(e), opener));
   return out;
 }
 
 OpenedEntry ConversationReader::OpenEntry(Entry entry) {
+  auto opener = cipher_.OpenerFor(entry.tenant_id, entry.end_user_id);
+  return OpenEntry(std::move(entry), opener);
+}
+
+OpenedEntry ConversationReader::OpenEntry(Entry entry, crypto::FieldCipher::SubjectOpener& opener) {
   OpenedEntry o{std::move(entry), {}, {}, {}};
   const Entry& x = o.entry;
-  o.actor_name = Open(x.tenant_id, "entry", x.id, "actor_name", x.end_user_id, x.actor_name_sealed);
-  o.text = Open(x.tenant_id, "entry", x.id, "message", x.end_user_id, x.message_sealed);
-  o.payload_json = Open(x.tenant_id, "entry", x.id, "payload", x.end_user_id, x.payload_sealed);
+  o.actor_name =
+      Open(opener, x.tenant_id, "entry", x.id, "actor_name", x.end_user_id, x.actor_name_sealed);
+  o.text = Open(opener, x.tenant_id, "entry", x.id, "message", x.end_user_id, x.message_sealed);
+  o.payload_json =
+      Open(opener, x.tenant_id, "entry", x.id, "payload", x.end_user_id, x.payload_sealed);
   return o;
 }
 

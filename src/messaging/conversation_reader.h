@@ -60,6 +60,8 @@ class ConversationReader {
                                                    int limit);
   // One entry, opened.
   OpenedEntry OpenEntry(Entry entry);
+  // One entry of a page, opened with the page's opener (one key lookup per page).
+  OpenedEntry OpenEntry(Entry entry, crypto::FieldCipher::SubjectOpener& opener);
   // Every entry of the session in seq order, opened, a page at a time.
   absl::Status ForEachEntry(const Session& session,
                             const std::function<absl::Status(const OpenedEntry&)>& fn);
@@ -70,6 +72,10 @@ class ConversationReader {
   std::optional<std::string> Open(const std::string& tenant, std::string_view type,
                                   const std::string& id, std::string_view field,
                                   const std::string& subject, const std::string& sealed);
+  static std::optional<std::string> Open(crypto::FieldCipher::SubjectOpener& opener,
+                                         const std::string& tenant, std::string_view type,
+                                         const std::string& id, std::string_view field,
+                                         const std::string& subject, const std::string& sealed);
 
   Store& store_;
   crypto::FieldCipher& cipher_;

@@ -32,6 +32,22 @@ TEST_F(FieldCipherTest, RoundTripsInItsOwnContext) {
   EXPECT_EQ(*cipher_->Open(c, *ct), "my card is 4111");
 }
 
+TEST_F(FieldCipherTest, SubjectOpenerOpensItsSubjectAndFallsBackForOthers) {
+  FieldContext mine{"ten_a", "entry", "ent_1", "message", "eu_1"};
+  FieldContext moved{"ten_a", "entry", "ent_2", "message", "eu_1"};
+  FieldContext other{"ten_a", "entry", "ent_3", "message", "eu_2"};
+  FieldContext tenant{"ten_a", "channel", "ch_1", "credentials", ""};
+  std::string a = *cipher_->Seal(mine, "mine");
+  std::string b = *cipher_->Seal(other, "other");
+  std::string c = *cipher_->Seal(tenant, "tenant data");
+  auto opener = cipher_->OpenerFor("ten_a", "eu_1");
+  EXPECT_EQ(*opener.Open(mine, a), "mine");
+  EXPECT_FALSE(opener.Open(moved, a).ok());  // the context is still checked
+  EXPECT_EQ(*opener.Open(other, b), "other");
+  EXPECT_EQ(*opener.Open(tenant, c), "tenant data");
+  EXPECT_FALSE(opener.Open(mine, b).ok());
+}
+
 TEST_F(FieldCipherTest, AssociatedDataIsUnambiguous) {
   // Shifting bytes between parts changes the associated data.
   EXPECT_NE(FieldAssociatedData({"ab", "c", "", "", ""}),

@@ -114,6 +114,34 @@ TEST_F(KeyManagerTest, DestroyedSubjectKeyGivesKeyDestroyedEverywhere) {
   EXPECT_FALSE(keys->Open({"ten_a", "eu_1"}, mine, "ad").ok());
 }
 
+TEST_F(KeyManagerTest, ScopedOpenerOpensEveryVersionOfItsScopeOnly) {
+  KeyManagerOptions options;
+  options.max_seals_per_key = 4;
+  options.seal_reservation = 2;
+  auto keys = Manager(options);
+  std::vector<std::string> sealed;
+  for (int i = 0; i < 9; ++i) {
+    sealed.push_back(*keys->Seal({"ten_a", "eu_1"}, "m" + std::to_string(i), "ad"));
+  }
+  ASSERT_GT(*EnvelopeKeyId(sealed.back()), 1u);  // several key versions
+  auto opener = keys->OpenerFor({"ten_a", "eu_1"});
+  for (int i = 0; i < 9; ++i) {  // versions in order, then back to the first
+    EXPECT_EQ(*opener.Open(sealed[i], "ad"), "m" + std::to_string(i));
+  }
+  EXPECT_EQ(*opener.Open(sealed[0], "ad"), "m0");
+  EXPECT_FALSE(opener.Open(sealed[0], "other ad").ok());
+  EXPECT_FALSE(opener.Open("not an envelope", "ad").ok());
+  // Another subject's ciphertext does not open under this scope.
+  std::string other = *keys->Seal({"ten_a", "eu_2"}, "other", "ad");
+  EXPECT_FALSE(opener.Open(other, "ad").ok());
+  // After erasure, a new opener (the next page) meets key_destroyed.
+  ASSERT_TRUE(keys->DestroySubjectKeys("ten_a", "eu_1").ok());
+  auto after = keys->OpenerFor({"ten_a", "eu_1"});
+  auto opened = after.Open(sealed[0], "ad");
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(ErrorCode(opened.status()), "key_destroyed");
+}
+
 TEST_F(KeyManagerTest, RotatesTheDataKeyBeforeItsSealLimit) {
   KeyManagerOptions options;
   options.max_seals_per_key = 10;
