@@ -55,10 +55,10 @@ absl::Status ForEachPrivacyRequest(Store& store, std::string_view tenant_id,
   ListOptions options;
   options.limit = 500;
   while (true) {
-    auto page = store.ListPrivacyRequests(tenant_id, options);
+    auto page = store.ListPrivacyRequestsOf(tenant_id, end_user_id, options);
     if (!page.ok()) return page.status();
     for (const PrivacyRequest& p : page->items) {
-      if (p.end_user_id != end_user_id || (!type.empty() && p.type != type)) continue;
+      if (!type.empty() && p.type != type) continue;
       CV_RETURN_IF_ERROR(fn(p));
     }
     if (!page->next_cursor) return absl::OkStatus();

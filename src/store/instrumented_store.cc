@@ -288,6 +288,11 @@ absl::StatusOr<Page<PrivacyRequest>> InstrumentedStore::ListPrivacyRequests(
   return Timed("list_privacy_requests",
                [&] { return base_.ListPrivacyRequests(tenant_id, options); });
 }
+absl::StatusOr<Page<PrivacyRequest>> InstrumentedStore::ListPrivacyRequestsOf(
+    std::string_view tenant_id, std::string_view end_user_id, const ListOptions& options) {
+  return Timed("list_privacy_requests_of",
+               [&] { return base_.ListPrivacyRequestsOf(tenant_id, end_user_id, options); });
+}
 absl::Status InstrumentedStore::PutLegalHold(const LegalHold& hold) {
   return Timed("put_legal_hold", [&] { return base_.PutLegalHold(hold); });
 }

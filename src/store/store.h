@@ -255,6 +255,9 @@ class Store {
   // Newest first (by id, descending); `options.after` is the last id seen.
   virtual absl::StatusOr<Page<PrivacyRequest>> ListPrivacyRequests(std::string_view tenant_id,
                                                                    const ListOptions& options) = 0;
+  // The same, only those about one end user (an index, not a scan of the tenant's).
+  virtual absl::StatusOr<Page<PrivacyRequest>> ListPrivacyRequestsOf(
+      std::string_view tenant_id, std::string_view end_user_id, const ListOptions& options) = 0;
 
   // Legal holds: Put places or replaces the hold and sets the end user's
   // legal_hold; Delete lifts it (NotFound when there was none). NotFound for

@@ -156,6 +156,22 @@ TEST(PrivacyApi, LegalHoldRejectsErasureUntilLifted) {
   EXPECT_EQ(list[1]["status"], "rejected");
   Response one = c.Get("/v1/privacy/requests/" + list[1]["id"].get<std::string>(), f.officer);
   EXPECT_EQ(one.Json()["type"], "erase");
+
+  // One subject's requests only.
+  auto [other, other_session] = f.Customer("visitor-hold-2", kName, "m-2");
+  ASSERT_EQ(f.Request("restrict", other).status, 202);
+  auto mine = c.Get("/v1/privacy/requests?end_user_id=" + user, f.officer).Json()["items"];
+  ASSERT_EQ(mine.size(), 2u);
+  for (const auto& x : mine) EXPECT_EQ(x["end_user_id"], user);
+  auto theirs = c.Get("/v1/privacy/requests?end_user_id=" + other + "&limit=1", f.officer).Json();
+  ASSERT_EQ(theirs["items"].size(), 1u);
+  EXPECT_EQ(theirs["items"][0]["type"], "restrict");
+  EXPECT_TRUE(theirs["next_cursor"].is_null());
+  EXPECT_TRUE(c.Get("/v1/privacy/requests?end_user_id=eu_0000000000000000000000000", f.officer)
+                  .Json()["items"]
+                  .empty());
+  ExpectProblem(c.Get("/v1/privacy/requests?end_user_id=ses_nope", f.officer), 400,
+                "invalid_request");
 }
 
 TEST(PrivacyApi, RestrictionStopsAgentsAndAcknowledgmentsUntilLifted) {

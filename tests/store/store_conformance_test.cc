@@ -841,6 +841,22 @@ TEST_P(StoreConformance, PrivacyRequestsRoundTripNewestFirst) {
   ASSERT_EQ(rest->items.size(), 1u);
   EXPECT_EQ(rest->items[0].id, "prq_1");
   EXPECT_FALSE(rest->next_cursor.has_value());
+  // One subject's requests only, newest first, paged the same way.
+  PrivacyRequest other = *got;
+  other.id = "prq_4";
+  other.end_user_id = "eu_2";
+  ASSERT_TRUE(store_->PutPrivacyRequest(other).ok());
+  auto mine = store_->ListPrivacyRequestsOf("ten_a", "eu_1", {2, ""});
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->items.size(), 2u);
+  EXPECT_EQ(mine->items[0].id, "prq_3");
+  auto more = store_->ListPrivacyRequestsOf("ten_a", "eu_1", {2, *mine->next_cursor});
+  ASSERT_EQ(more->items.size(), 1u);
+  EXPECT_EQ(more->items[0].id, "prq_1");
+  auto theirs = store_->ListPrivacyRequestsOf("ten_a", "eu_2", {10, ""});
+  ASSERT_EQ(theirs->items.size(), 1u);
+  EXPECT_EQ(theirs->items[0].id, "prq_4");
+  EXPECT_TRUE(store_->ListPrivacyRequestsOf("ten_b", "eu_1", {10, ""})->items.empty());
 }
 
 TEST_P(StoreConformance, InboundCommitRefusesAStaleView) {

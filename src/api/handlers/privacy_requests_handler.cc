@@ -80,7 +80,15 @@ absl::StatusOr<HttpResponse> PrivacyRequestsHandler::Create(const RequestContext
 absl::StatusOr<HttpResponse> PrivacyRequestsHandler::List(const RequestContext& ctx) {
   auto options = ParseListOptions(ctx.request, "prq");
   if (!options.ok()) return options.status();
-  auto page = store_.ListPrivacyRequests(ctx.principal->tenant_id, *options);
+  // ?end_user_id=: one subject's requests (an index; PRIVACY.md section 3).
+  std::optional<std::string> end_user_id = QueryParam(ctx.request.query, "end_user_id");
+  if (end_user_id && !IsWellFormedId(*end_user_id, "eu")) {
+    return InvalidFields({{"end_user_id", "must be an end user id (eu_...)"}});
+  }
+  if (end_user_id) ctx.audit_subject = *end_user_id;
+  auto page = end_user_id
+                  ? store_.ListPrivacyRequestsOf(ctx.principal->tenant_id, *end_user_id, *options)
+                  : store_.ListPrivacyRequests(ctx.principal->tenant_id, *options);
   if (!page.ok()) return page.status();
   Json items = Json::array();
   for (const PrivacyRequest& r : page->items) items.push_back(PrivacyRequestJson(privacy_, r));

@@ -206,6 +206,32 @@ absl::StatusOr<Page<PrivacyRequest>> SqliteStore::ListPrivacyRequests(std::strin
   });
 }
 
+absl::StatusOr<Page<PrivacyRequest>> SqliteStore::ListPrivacyRequestsOf(
+    std::string_view tenant_id, std::string_view end_user_id, const ListOptions& options) {
+  return readers_->With([&](Connection& c) -> absl::StatusOr<Page<PrivacyRequest>> {
+    CV_SQL(q, c,
+           "SELECT " CV_PRIVACY_REQUEST_COLUMNS
+           " FROM privacy_requests INDEXED BY privacy_requests_by_subject"
+           " WHERE tenant_id = ?1 AND end_user_id = ?2 AND (?3 = '' OR id < ?3) "
+           "ORDER BY id DESC LIMIT ?4");
+    q->Bind(1, tenant_id)
+        .Bind(2, end_user_id)
+        .Bind(3, options.after)
+        .Bind(4, int64_t{options.limit} + 1);
+    Page<PrivacyRequest> page;
+    while (true) {
+      CV_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      page.items.push_back(RequestFromRow(*q));
+    }
+    if (page.items.size() > static_cast<size_t>(options.limit)) {
+      page.items.pop_back();
+      page.next_cursor = page.items.back().id;
+    }
+    return page;
+  });
+}
+
 absl::Status SqliteStore::PutLegalHold(const LegalHold& h) {
   return writer_->Write([&](Connection& c) -> absl::Status {
     CV_ASSIGN_OR_RETURN(bool exists, EndUserExists(c, h.tenant_id, h.end_user_id));

@@ -127,6 +127,9 @@ class SqliteStore final : public Store {
                                                    std::string_view request_id) override;
   absl::StatusOr<Page<PrivacyRequest>> ListPrivacyRequests(std::string_view tenant_id,
                                                            const ListOptions& options) override;
+  absl::StatusOr<Page<PrivacyRequest>> ListPrivacyRequestsOf(std::string_view tenant_id,
+                                                             std::string_view end_user_id,
+                                                             const ListOptions& options) override;
   absl::Status PutLegalHold(const LegalHold& hold) override;
   absl::StatusOr<LegalHold> GetLegalHold(std::string_view tenant_id,
                                          std::string_view end_user_id) override;
