@@ -56,11 +56,18 @@ int ContextDistance(const ScanInput& in, size_t start,
     w.position = start;
     w.size = start - from;
     w.letters = 0;
+    w.word_starts = 0;
     w.letter_before = from > 0 && IsLetter(in.text[from - 1]);
+    bool previous_letter = w.letter_before;
     for (size_t i = 0; i < w.size; ++i) {
       char c = in.text[from + i];
       if (IsUpper(c)) c = static_cast<char>(c - 'A' + 'a');
-      if (IsLower(c)) w.letters |= 1u << (c - 'a');
+      bool letter = IsLower(c);
+      if (letter) {
+        w.letters |= 1u << (c - 'a');
+        if (!previous_letter) w.word_starts |= uint64_t{1} << i;
+      }
+      previous_letter = letter;
       w.bytes[i] = c;
     }
   }
@@ -70,11 +77,13 @@ int ContextDistance(const ScanInput& in, size_t start,
     uint32_t needed = 0;
     for (char c : word) needed |= IsLower(c) ? 1u << (c - 'a') : 0;
     if ((needed & ~w.letters) != 0) continue;  // a letter of it is missing
-    // The last occurrence that starts a word ("tel" is not in "completely").
-    for (size_t at = w.size - word.size() + 1; at-- > 0;) {
+    // The last occurrence that starts a word ("tel" is not in "completely"):
+    // only the word starts that leave room for it are tried, last first.
+    uint64_t starts = w.word_starts & ((uint64_t{1} << (w.size - word.size() + 1)) - 1);
+    while (starts != 0) {
+      size_t at = 63 - static_cast<size_t>(__builtin_clzll(starts));
+      starts &= ~(uint64_t{1} << at);
       if (w.bytes[at] != word[0] || std::string_view(w.bytes + at, word.size()) != word) continue;
-      bool starts_word = at > 0 ? !IsLower(w.bytes[at - 1]) : !w.letter_before;
-      if (!starts_word) continue;
       int distance = static_cast<int>(w.size - (at + word.size()));
       if (best < 0 || distance < best) best = distance;
       break;

@@ -35,6 +35,9 @@ class Detector {
   // The ScanInput::k* bits this detector starts from; it is not called for
   // a text without any of them.
   virtual uint32_t needs() const = 0;
+  // The fewest ASCII digits a text must hold for this detector to find
+  // anything in it (a card has 12): it is not called for texts with fewer.
+  virtual size_t min_digits() const { return 0; }
   // Appends this detector's findings in input.text to `out`. Overlapping
   // findings are allowed (the policy keeps the longest).
   virtual void Find(const ScanInput& input, const ScanContext& context,

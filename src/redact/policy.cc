@@ -102,14 +102,14 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
             absl::StrCat("rule ", r.id, ": unknown detector \"", r.detector, "\""));
       }
       p->builtin_targets_.push_back(p->targets_.size());
-      p->targets_.push_back({i, d});
+      p->targets_.push_back({i, d, d->min_digits()});
     } else {
       absl::Status valid = ValidateCustomPattern(r.pattern);
       if (!valid.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("rule ", r.id, ": ", valid.message()));
       }
       patterns.push_back({r.pattern, static_cast<unsigned>(p->targets_.size()), false, true});
-      p->targets_.push_back({i, nullptr});
+      p->targets_.push_back({i, nullptr, 0});
     }
   }
   p->rules_ = std::move(rules);
@@ -161,7 +161,10 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
       ScanContext context{scope.region};
       for (size_t target : builtin_targets_) {
         const Target& t = targets_[target];
-        if ((t.detector->needs() & present) == 0 || !in_scope(rules_[t.rule])) continue;
+        if ((t.detector->needs() & present) == 0 || input.digit_count < t.min_digits ||
+            !in_scope(rules_[t.rule])) {
+          continue;
+        }
         spans.clear();
         t.detector->Find(input, context, &spans);
         for (const Span& sp : spans) {

@@ -77,6 +77,7 @@ class Policy {
   struct Target {
     size_t rule;
     const Detector* detector;  // null for a custom pattern
+    size_t min_digits;         // the detector's, read once
   };
   Policy() = default;
 

@@ -133,6 +133,7 @@ void ScanInput::Reset(std::string_view input) {
   at_signs.clear();
   colons.clear();
   credential_starts.clear();
+  digit_count = 0;
   window.position = SIZE_MAX;
   const char* p = input.data();
   const size_t n = input.size();
@@ -154,6 +155,7 @@ void ScanInput::Reset(std::string_view input) {
     }
     // Digit runs: starts, and ends (the first byte after a run; bit 64 of a
     // full block cannot be held, so a run reaching it carries on).
+    digit_count += static_cast<size_t>(__builtin_popcountll(digits));
     uint64_t starts = digits & ~((digits << 1) | digit_carry);
     uint64_t ends = ~digits & ((digits << 1) | digit_carry);
     if (digit_carry != 0 && ends != 0) {

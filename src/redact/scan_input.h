@@ -25,6 +25,7 @@ struct ScanInput {
   std::vector<uint32_t> at_signs;
   std::vector<uint32_t> colons;
   std::vector<uint32_t> credential_starts;
+  size_t digit_count = 0;  // ASCII digits in the text
 
   // The 40 bytes before a position, lower-cased, and the letters in them:
   // context-word lookups (detector.h ContextDistance) share it per position.
@@ -33,6 +34,7 @@ struct ScanInput {
     size_t size = 0;
     bool letter_before = false;  // the byte before the window is a letter
     uint32_t letters = 0;        // bit c - 'a' for each letter present
+    uint64_t word_starts = 0;    // bit i: a letter begins a word at bytes[i]
     char bytes[40];
   };
   mutable ContextWindow window;

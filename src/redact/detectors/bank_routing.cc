@@ -13,6 +13,7 @@ class BankRouting final : public Detector {
            "checksum, after a context word such as \"routing\", \"ABA\" or \"RTN\".";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 9; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     for (const DigitRun& r : in.runs) {
       if (r.size() != 9) continue;

@@ -37,6 +37,7 @@ class CreditCard final : public Detector {
            "network's prefixes and lengths and the Luhn checksum.";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 12; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     const auto& runs = in.runs;
     for (size_t i = 0; i < runs.size(); ++i) {

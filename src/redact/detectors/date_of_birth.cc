@@ -38,6 +38,7 @@ class DateOfBirth final : public Detector {
            "\"date of birth\" or \"birthday\".";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 4; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     const auto& runs = in.runs;
     std::string_view t = in.text;

@@ -14,6 +14,7 @@ class Ipv4 final : public Detector {
            "number.";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 4; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     const auto& runs = in.runs;
     for (size_t i = 0; i + 3 < runs.size(); ++i) {

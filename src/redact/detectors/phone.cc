@@ -43,6 +43,7 @@ class Phone final : public Detector {
            "kept only when valid for that numbering plan.";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 7; }
   void Find(const ScanInput& in, const ScanContext& context,
             std::vector<Span>* out) const override {
     const auto& runs = in.runs;

@@ -16,6 +16,7 @@ class UsItin final : public Detector {
            "such as \"ITIN\" or \"taxpayer\".";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 9; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     FindTaxpayerShaped(
         in, '9', [&](size_t start, size_t end) { return Accept(in, start, end); }, out);

@@ -12,6 +12,7 @@ class UsPassport final : public Detector {
            "books) within 40 bytes after the word \"passport\".";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 8; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     for (const DigitRun& r : in.runs) {
       size_t start = r.start;

@@ -18,6 +18,7 @@ class UsSsn final : public Detector {
            "(no 000, 666 or 9xx area, no 00 group, no 0000 serial).";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 9; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     FindTaxpayerShaped(
         in, 0, [&](size_t start, size_t end) { return Accept(in, start, end); }, out);
