@@ -1,10 +1,12 @@
 #include "privacy/bulk_export.h"
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "common/json_text.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -29,6 +31,26 @@ std::string Csv(std::string_view v) {
 
 std::string BulkExportService::PathOf(const Job& job) const {
   return SealedFilePath(dir_, FileOf(job));
+}
+
+absl::StatusOr<int> BulkExportService::DeleteExpired() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(dir_, ec)) return 0;
+  int deleted = 0;
+  for (const auto& f : fs::directory_iterator(dir_, ec)) {
+    // <tenant>.<exp_id>.cvx (docs/formats/bulk-export.md); subject exports
+    // (prq_...) are ExportService's.
+    std::vector<std::string> parts = absl::StrSplit(f.path().filename().string(), '.');
+    if (parts.size() != 3 || parts[2] != "cvx" || parts[1].rfind("exp_", 0) != 0) continue;
+    auto job = store_.GetJob(parts[0], parts[1]);
+    if (job.ok() && (job->status == "running" || clock_.Now() < job->updated_at + kLifetime)) {
+      continue;
+    }
+    fs::remove(f.path(), ec);
+    if (!ec) ++deleted;
+  }
+  return deleted;
 }
 
 std::string BulkExportService::ContentType(std::string_view format) {

@@ -48,6 +48,9 @@ class BulkExportService {
   absl::StatusOr<Job> Run(std::string_view tenant_id, const BulkExportRequest& request);
   absl::StatusOr<std::shared_ptr<BodySource>> Open(const Job& job);
   std::string PathOf(const Job& job) const;
+  // Deletes the files of finished exports older than kLifetime, and files
+  // whose job is gone. Returns how many were deleted.
+  absl::StatusOr<int> DeleteExpired();
   static std::string ContentType(std::string_view format);
 
  private:

@@ -295,22 +295,15 @@ absl::StatusOr<int> ExportService::DeleteExpired() {
   for (const auto& f : fs::directory_iterator(dir_, ec)) {
     std::string name = f.path().filename().string();
     std::vector<std::string> parts = absl::StrSplit(name, '.');
-    if (parts.size() == 4 && parts[2] == "cvx" && parts[3] == "partial") {
+    if (parts.size() == 4 && parts[2] == "cvx" && parts[3] == "partial" &&
+        parts[1].rfind("prq_", 0) == 0) {
       // Left by a crash mid-write: gone once its request is no longer pending.
       auto request = store_.GetPrivacyRequest(parts[0], parts[1]);
       if (!request.ok() || request->status != "pending") fs::remove(f.path(), ec);
       continue;
     }
-    if (parts.size() != 3 || parts[2] != "cvx") continue;
-    if (parts[1].rfind("exp_", 0) == 0) {  // a bulk export (BulkExportService)
-      auto job = store_.GetJob(parts[0], parts[1]);
-      if (job.ok() && (job->status == "running" || clock_.Now() < job->updated_at + kLifetime)) {
-        continue;
-      }
-      fs::remove(f.path(), ec);
-      if (!ec) ++deleted;
-      continue;
-    }
+    // Bulk exports (exp_...) share the folder; BulkExportService expires them.
+    if (parts.size() != 3 || parts[2] != "cvx" || parts[1].rfind("prq_", 0) != 0) continue;
     auto request = store_.GetPrivacyRequest(parts[0], parts[1]);
     bool expired = !request.ok() || request->completed_at == absl::InfinitePast() ||
                    clock_.Now() >= request->completed_at + kLifetime;

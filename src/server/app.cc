@@ -207,6 +207,9 @@ absl::Status App::Serve() {
                  {"end_users_erased", retained->end_users_erased}});
     }
     auto expired = exports_->DeleteExpired();
+    auto bulk_expired = bulk_exports_->DeleteExpired();
+    if (expired.ok() && bulk_expired.ok()) *expired += *bulk_expired;
+    if (expired.ok() && !bulk_expired.ok()) expired = bulk_expired.status();
     if (!expired.ok()) {
       log::Error("privacy", "export_expiry_failed",
                  {{"error", StdSv(expired.status().ToString())}});

@@ -90,6 +90,7 @@ class App {
   privacy::PrivacyService& privacy() { return *privacy_; }
   privacy::SearchService& search() { return *search_; }
   privacy::ExportService& exports() { return *exports_; }
+  privacy::BulkExportService& bulk_exports() { return *bulk_exports_; }
   privacy::RetentionSweeper& retention() { return *retention_; }
   crypto::FieldCipher& field_cipher() { return *field_cipher_; }
   // Null before Serve().

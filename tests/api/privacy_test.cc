@@ -601,7 +601,8 @@ TEST(PrivacyApi, BulkExportLeavesRestrictedSubjectsOutUnlessAPrivacyOfficerAsks)
   f.server.clock().Advance(absl::Hours(24 * 31));
   ExpectProblem(c.Get(jsonl["download"].get<std::string>(), f.server.admin_key()), 410,
                 "export_expired");
-  EXPECT_EQ(*f.server.app().exports().DeleteExpired(), 3);
+  EXPECT_EQ(*f.server.app().exports().DeleteExpired(), 0);  // not its files
+  EXPECT_EQ(*f.server.app().bulk_exports().DeleteExpired(), 3);
 }
 
 TEST(PrivacyApi, AuditLogRecordsReadsAndChangesAndDetectsTampering) {
