@@ -17,9 +17,8 @@ std::optional<std::string> ConversationReader::Open(const std::string& tenant,
                                                     const std::string& subject,
                                                     const std::string& sealed) {
   if (sealed.empty()) return std::nullopt;
-  auto plain = cipher_.Open({tenant, type, id, field, subject}, sealed);
-  if (!plain.ok()) return std::nullopt;  // erased, or not ours: shown as absent
-  return std::move(*plain);
+  auto opener = cipher_.OpenerFor(tenant, subject);
+  return Open(opener, tenant, type, id, field, subject, sealed);
 }
 
 std::optional<std::string> ConversationReader::Open(crypto::FieldCipher::SubjectOpener& opener,

@@ -4,6 +4,7 @@
 
 #include "common/status.h"
 #include "common/time_format.h"
+#include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace convault {
@@ -129,17 +130,7 @@ absl::Status InsertEntry(Connection& c, const Entry& e) {
       .Run();
 }
 
-// Every row of a prepared query, converted by `from_row`.
-template <typename T, typename FromRow>
-absl::StatusOr<std::vector<T>> Collect(Statement& q, FromRow from_row) {
-  std::vector<T> out;
-  while (true) {
-    CV_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    out.push_back(from_row(q));
-  }
-  return out;
-}
+using sqlite::Collect;
 
 absl::Status InsertParticipants(Connection& c, const std::vector<Participant>& participants) {
   for (const Participant& p : participants) {
@@ -424,17 +415,7 @@ absl::StatusOr<Page<Session>> SqliteStore::ListSessions(std::string_view tenant_
         .Bind(5, filter.status.has_value() ? static_cast<int64_t>(*filter.status) : int64_t{0})
         .Bind(6, filter.since == absl::InfinitePast() ? INT64_MIN : ToStorageMicros(filter.since))
         .Bind(7, int64_t{options.limit} + 1);
-    Page<Session> page;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      page.items.push_back(SessionFromRow(*q));
-    }
-    if (page.items.size() > static_cast<size_t>(options.limit)) {
-      page.items.pop_back();
-      page.next_cursor = page.items.back().id;
-    }
-    return page;
+    return sqlite::ReadPage<Session>(*q, options.limit, SessionFromRow);
   });
 }
 

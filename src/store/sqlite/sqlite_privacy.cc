@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "common/time_format.h"
+#include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace convault {
@@ -192,17 +193,7 @@ absl::StatusOr<Page<PrivacyRequest>> SqliteStore::ListPrivacyRequests(std::strin
            " FROM privacy_requests WHERE tenant_id = ?1 AND (?2 = '' OR id < ?2) "
            "ORDER BY id DESC LIMIT ?3");
     q->Bind(1, tenant_id).Bind(2, options.after).Bind(3, int64_t{options.limit} + 1);
-    Page<PrivacyRequest> page;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      page.items.push_back(RequestFromRow(*q));
-    }
-    if (page.items.size() > static_cast<size_t>(options.limit)) {
-      page.items.pop_back();
-      page.next_cursor = page.items.back().id;
-    }
-    return page;
+    return sqlite::ReadPage<PrivacyRequest>(*q, options.limit, RequestFromRow);
   });
 }
 
@@ -218,17 +209,7 @@ absl::StatusOr<Page<PrivacyRequest>> SqliteStore::ListPrivacyRequestsOf(
         .Bind(2, end_user_id)
         .Bind(3, options.after)
         .Bind(4, int64_t{options.limit} + 1);
-    Page<PrivacyRequest> page;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      page.items.push_back(RequestFromRow(*q));
-    }
-    if (page.items.size() > static_cast<size_t>(options.limit)) {
-      page.items.pop_back();
-      page.next_cursor = page.items.back().id;
-    }
-    return page;
+    return sqlite::ReadPage<PrivacyRequest>(*q, options.limit, RequestFromRow);
   });
 }
 

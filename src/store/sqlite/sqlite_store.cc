@@ -6,6 +6,7 @@
 #include "common/time_format.h"
 #include "nlohmann/json.hpp"
 #include "store/sqlite/migrator.h"
+#include "store/sqlite/rows.h"
 
 namespace convault {
 
@@ -334,17 +335,7 @@ absl::StatusOr<Page<ApiKey>> SqliteStore::ListApiKeys(std::string_view tenant_id
            " FROM api_keys "
            "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
     q->Bind(1, tenant_id).Bind(2, options.after).Bind(3, int64_t{options.limit} + 1);
-    Page<ApiKey> page;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      page.items.push_back(ApiKeyFromRow(*q));
-    }
-    if (page.items.size() > static_cast<size_t>(options.limit)) {
-      page.items.pop_back();
-      page.next_cursor = page.items.back().id;
-    }
-    return page;
+    return sqlite::ReadPage<ApiKey>(*q, options.limit, ApiKeyFromRow);
   });
 }
 
@@ -583,17 +574,7 @@ absl::StatusOr<Page<Channel>> SqliteStore::ListChannels(std::string_view tenant_
            "SELECT " CV_CHANNEL_COLUMNS
            " FROM channels WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
     q->Bind(1, tenant_id).Bind(2, options.after).Bind(3, int64_t{options.limit} + 1);
-    Page<Channel> page;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      page.items.push_back(ChannelFromRow(*q));
-    }
-    if (page.items.size() > static_cast<size_t>(options.limit)) {
-      page.items.pop_back();
-      page.next_cursor = page.items.back().id;
-    }
-    return page;
+    return sqlite::ReadPage<Channel>(*q, options.limit, ChannelFromRow);
   });
 }
 
