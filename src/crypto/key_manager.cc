@@ -65,6 +65,13 @@ const std::string& ThreadVersionName(const KeyRef& ref, uint32_t version) {
   return name;
 }
 
+// The data key fields of this scope are sealed with: the subject's, or the
+// tenant's for tenant data.
+KeyRef DekRef(std::string_view tenant_id, std::string_view subject_id) {
+  return {tenant_id, subject_id.empty() ? WrappedKeyKind::kTenantDek : WrappedKeyKind::kSubjectDek,
+          subject_id};
+}
+
 absl::Status KeyDestroyed() {
   return WithCode(absl::FailedPreconditionError("the data key was destroyed"), "key_destroyed");
 }
@@ -239,9 +246,7 @@ absl::Status KeyManager::Refill(const KeyRef& ref, SealingKey& key) {
 
 absl::StatusOr<std::string> KeyManager::Seal(const KeyScope& scope, std::string_view plaintext,
                                              std::string_view associated_data) {
-  KeyRef ref{scope.tenant_id,
-             scope.subject_id.empty() ? WrappedKeyKind::kTenantDek : WrappedKeyKind::kSubjectDek,
-             scope.subject_id};
+  KeyRef ref = DekRef(scope.tenant_id, scope.subject_id);
   for (int attempt = 0; attempt < 4; ++attempt) {
     CV_ASSIGN_OR_RETURN(std::shared_ptr<SealingKey> key, Current(ref));
     if (key->budget.fetch_sub(1) > 0) return key->aead->Encrypt(plaintext, associated_data);
@@ -281,9 +286,7 @@ absl::StatusOr<std::string> KeyManager::Open(const KeyScope& scope, std::string_
                                              std::string_view associated_data) {
   auto version = EnvelopeKeyId(envelope);
   if (!version.ok()) return absl::InvalidArgumentError("ciphertext does not open");
-  KeyRef ref{scope.tenant_id,
-             scope.subject_id.empty() ? WrappedKeyKind::kTenantDek : WrappedKeyKind::kSubjectDek,
-             scope.subject_id};
+  KeyRef ref = DekRef(scope.tenant_id, scope.subject_id);
   CV_ASSIGN_OR_RETURN(std::shared_ptr<const AesGcmAead> aead, ForOpen(ref, *version));
   return aead->Decrypt(envelope, associated_data);
 }
@@ -293,10 +296,7 @@ absl::StatusOr<std::string> KeyManager::ScopedOpener::Open(std::string_view enve
   auto version = EnvelopeKeyId(envelope);
   if (!version.ok()) return absl::InvalidArgumentError("ciphertext does not open");
   if (aead_ == nullptr || *version != version_) {
-    KeyRef ref{tenant_id_,
-               subject_id_.empty() ? WrappedKeyKind::kTenantDek : WrappedKeyKind::kSubjectDek,
-               subject_id_};
-    CV_ASSIGN_OR_RETURN(aead_, keys_.ForOpen(ref, *version));
+    CV_ASSIGN_OR_RETURN(aead_, keys_.ForOpen(DekRef(tenant_id_, subject_id_), *version));
     version_ = *version;
   }
   return aead_->Decrypt(envelope, associated_data);

@@ -11,16 +11,6 @@
 
 namespace convault {
 
-std::optional<std::string> ConversationReader::Open(const std::string& tenant,
-                                                    std::string_view type, const std::string& id,
-                                                    std::string_view field,
-                                                    const std::string& subject,
-                                                    const std::string& sealed) {
-  if (sealed.empty()) return std::nullopt;
-  auto opener = cipher_.OpenerFor(tenant, subject);
-  return Open(opener, tenant, type, id, field, subject, sealed);
-}
-
 std::optional<std::string> ConversationReader::Open(crypto::FieldCipher::SubjectOpener& opener,
                                                     const std::string& tenant,
                                                     std::string_view type, const std::string& id,
@@ -40,10 +30,11 @@ absl::StatusOr<OpenedEndUser> ConversationReader::EndUser(std::string_view tenan
   OpenedEndUser out{*user, {}, {}, {}};
   const std::string& t = user->tenant_id;
   const std::string& id = user->id;
-  out.platform_key = Open(t, "end_user", id, "platform_key", id, user->platform_key_sealed);
-  out.name = Open(t, "end_user", id, "name", id, user->name_sealed);
+  auto opener = cipher_.OpenerFor(t, id);
+  out.platform_key = Open(opener, t, "end_user", id, "platform_key", id, user->platform_key_sealed);
+  out.name = Open(opener, t, "end_user", id, "name", id, user->name_sealed);
   out.profile_picture_url =
-      Open(t, "end_user", id, "profile_picture_url", id, user->profile_picture_url_sealed);
+      Open(opener, t, "end_user", id, "profile_picture_url", id, user->profile_picture_url_sealed);
   return out;
 }
 
@@ -191,10 +182,11 @@ absl::StatusOr<std::vector<OpenedParticipant>> ConversationReader::Participants(
   auto rows = store_.ListParticipants(session.tenant_id, session.id);
   if (!rows.ok()) return rows.status();
   std::vector<OpenedParticipant> out;
+  auto opener = cipher_.OpenerFor(session.tenant_id, session.end_user_id);
   for (Participant& p : *rows) {
     OpenedParticipant o{std::move(p), {}};
-    o.display_name = Open(session.tenant_id, "participant", o.participant.id, "display_name",
-                          session.end_user_id, o.participant.display_name_sealed);
+    o.display_name = Open(opener, session.tenant_id, "participant", o.participant.id,
+                          "display_name", session.end_user_id, o.participant.display_name_sealed);
     out.push_back(std::move(o));
   }
   return out;
@@ -204,12 +196,12 @@ absl::StatusOr<std::vector<OpenedContext>> ConversationReader::Context(const Ses
   auto rows = store_.ListContext(session.tenant_id, session.id);
   if (!rows.ok()) return rows.status();
   std::vector<OpenedContext> out;
+  auto opener = cipher_.OpenerFor(session.tenant_id, session.end_user_id);
+  const std::string& t = session.tenant_id;
+  const std::string& subject = session.end_user_id;
   for (const ContextEntry& c : *rows) {
-    out.push_back(
-        {c.id,
-         Open(session.tenant_id, "context_entry", c.id, "key", session.end_user_id, c.key_sealed),
-         Open(session.tenant_id, "context_entry", c.id, "value", session.end_user_id,
-              c.value_sealed)});
+    out.push_back({c.id, Open(opener, t, "context_entry", c.id, "key", subject, c.key_sealed),
+                   Open(opener, t, "context_entry", c.id, "value", subject, c.value_sealed)});
   }
   return out;
 }

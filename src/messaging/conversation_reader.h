@@ -69,9 +69,7 @@ class ConversationReader {
   absl::StatusOr<std::vector<OpenedContext>> Context(const Session& session);
 
  private:
-  std::optional<std::string> Open(const std::string& tenant, std::string_view type,
-                                  const std::string& id, std::string_view field,
-                                  const std::string& subject, const std::string& sealed);
+  // A field of the opener's subject, or nullopt when empty or unreadable.
   static std::optional<std::string> Open(crypto::FieldCipher::SubjectOpener& opener,
                                          const std::string& tenant, std::string_view type,
                                          const std::string& id, std::string_view field,

@@ -206,15 +206,15 @@ absl::Status App::Serve() {
                 {{"sessions", retained->deleted.sessions},
                  {"end_users_erased", retained->end_users_erased}});
     }
-    auto expired = exports_->DeleteExpired();
-    auto bulk_expired = bulk_exports_->DeleteExpired();
-    if (expired.ok() && bulk_expired.ok()) *expired += *bulk_expired;
-    if (expired.ok() && !bulk_expired.ok()) expired = bulk_expired.status();
-    if (!expired.ok()) {
-      log::Error("privacy", "export_expiry_failed",
-                 {{"error", StdSv(expired.status().ToString())}});
-    } else if (*expired > 0) {
-      log::Info("privacy", "exports_expired", {{"deleted", *expired}});
+    // Subject exports, then bulk exports: the same folder, each its own files.
+    for (absl::StatusOr<int> expired :
+         {exports_->DeleteExpired(), bulk_exports_->DeleteExpired()}) {
+      if (!expired.ok()) {
+        log::Error("privacy", "export_expiry_failed",
+                   {{"error", StdSv(expired.status().ToString())}});
+      } else if (*expired > 0) {
+        log::Info("privacy", "exports_expired", {{"deleted", *expired}});
+      }
     }
     auto answers = idempotency_->DeleteExpired(10000);
     if (!answers.ok()) {

@@ -859,28 +859,23 @@ absl::StatusOr<PrivacyRequest> MemoryStore::GetPrivacyRequest(std::string_view t
 
 absl::StatusOr<Page<PrivacyRequest>> MemoryStore::ListPrivacyRequests(std::string_view tenant_id,
                                                                       const ListOptions& options) {
+  return PageOfRequests(tenant_id, "", options);
+}
+
+absl::StatusOr<Page<PrivacyRequest>> MemoryStore::ListPrivacyRequestsOf(
+    std::string_view tenant_id, std::string_view end_user_id, const ListOptions& options) {
+  return PageOfRequests(tenant_id, end_user_id, options);
+}
+
+absl::StatusOr<Page<PrivacyRequest>> MemoryStore::PageOfRequests(std::string_view tenant_id,
+                                                                 std::string_view end_user_id,
+                                                                 const ListOptions& options) {
   absl::MutexLock lock(&mu_);
   CV_RETURN_IF_ERROR(CheckOpen());
   Page<PrivacyRequest> page;
   for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
     if (it->first.first != tenant_id) continue;
-    if (!options.after.empty() && it->first.second >= options.after) continue;
-    if (static_cast<int>(page.items.size()) == options.limit) {
-      page.next_cursor = page.items.back().id;
-      break;
-    }
-    page.items.push_back(it->second);
-  }
-  return page;
-}
-
-absl::StatusOr<Page<PrivacyRequest>> MemoryStore::ListPrivacyRequestsOf(
-    std::string_view tenant_id, std::string_view end_user_id, const ListOptions& options) {
-  absl::MutexLock lock(&mu_);
-  CV_RETURN_IF_ERROR(CheckOpen());
-  Page<PrivacyRequest> page;
-  for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
-    if (it->first.first != tenant_id || it->second.end_user_id != end_user_id) continue;
+    if (!end_user_id.empty() && it->second.end_user_id != end_user_id) continue;
     if (!options.after.empty() && it->first.second >= options.after) continue;
     if (static_cast<int>(page.items.size()) == options.limit) {
       page.next_cursor = page.items.back().id;

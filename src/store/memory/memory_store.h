@@ -145,6 +145,10 @@ class MemoryStore final : public Store {
 
  private:
   absl::Status CheckOpen() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Privacy requests newest first; only `end_user_id`'s when it is not empty.
+  absl::StatusOr<Page<PrivacyRequest>> PageOfRequests(std::string_view tenant_id,
+                                                      std::string_view end_user_id,
+                                                      const ListOptions& options);
   // Erasure and retention: deletes the rows that belong to these (already
   // removed) sessions of the tenant: entries, participants, context entries,
   // outbox rows and transcripts, counted into `n`. Returns the ids of the

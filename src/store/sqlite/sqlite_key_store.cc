@@ -3,6 +3,7 @@
 #include "common/status.h"
 #include "common/time_format.h"
 #include "store/sqlite/migrator.h"
+#include "store/sqlite/rows.h"
 
 namespace convault {
 
@@ -124,13 +125,7 @@ absl::StatusOr<std::vector<WrappedKey>> SqliteKeyStore::ListVersions(const KeyRe
            " FROM wrapped_keys WHERE tenant_id = ? AND kind = ? AND subject_id = ? "
            "ORDER BY version");
     BindRef(*q, ref);
-    std::vector<WrappedKey> out;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back(FromRow(*q));
-    }
-    return out;
+    return sqlite::Collect<WrappedKey>(*q, FromRow);
   });
 }
 
@@ -202,13 +197,7 @@ absl::StatusOr<std::vector<WrappedKey>> SqliteKeyStore::ListWrappedBelow(uint32_
     CV_SQL(q, c,
            "SELECT " CV_WRAPPED_KEY_COLUMNS " FROM wrapped_keys WHERE kek_version < ? LIMIT ?");
     q->Bind(1, int64_t{kek_version}).Bind(2, int64_t{limit});
-    std::vector<WrappedKey> out;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back(FromRow(*q));
-    }
-    return out;
+    return sqlite::Collect<WrappedKey>(*q, FromRow);
   });
 }
 

@@ -287,13 +287,7 @@ absl::StatusOr<Tenant> SqliteStore::FindTenantByName(std::string_view name) {
 absl::StatusOr<std::vector<Tenant>> SqliteStore::ListTenants() {
   return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Tenant>> {
     CV_SQL(q, c, "SELECT id, name, created_at FROM tenants ORDER BY name");
-    std::vector<Tenant> out;
-    while (true) {
-      CV_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back(TenantFromRow(*q));
-    }
-    return out;
+    return sqlite::Collect<Tenant>(*q, TenantFromRow);
   });
 }
 
