@@ -122,6 +122,24 @@ TEST(SqliteStore, ASecondProcessCanWriteBesideARunningOne) {
   EXPECT_TRUE(cli->GetApiKey("ten_b", "key_c").ok());
 }
 
+TEST(SqliteConnection, IsDurableAndKeepsStatementJournalsInMemory) {
+  TempDir dir;
+  auto conn = sqlite::Connection::Open(dir.File("p.db"), {});
+  ASSERT_TRUE(conn.ok());
+  auto pragma = [&](const char* sql) -> int64_t {
+    auto st = (*conn)->Prepare(sql);
+    if (!st.ok()) return -1;
+    sqlite::Connection::Use q(**st);
+    auto row = q->Step();
+    return row.ok() && *row ? q->Int(0) : -1;
+  };
+  EXPECT_EQ(pragma("PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(pragma("PRAGMA secure_delete"), 1);
+  // The writer's savepoints copy every page they touch into a statement
+  // journal: in memory, not a temp file (no write syscalls, nothing on disk).
+  EXPECT_EQ(pragma("PRAGMA temp_store"), 2);  // MEMORY
+}
+
 TEST(GroupCommitWriter, QueuedWritesShareOneTransactionAndFailuresRollBackAlone) {
   TempDir dir;
   auto conn = sqlite::Connection::Open(dir.File("g.db"), {});

@@ -1,5 +1,7 @@
 #include "store/sqlite/group_commit_writer.h"
 
+#include <pthread.h>
+
 namespace convault::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> conn, int max_batch,
@@ -44,6 +46,7 @@ absl::Status GroupCommitWriter::Enqueue(Pending& pending) {
 }
 
 void GroupCommitWriter::Loop() {
+  pthread_setname_np(pthread_self(), "cv-sql-writer");
   while (true) {
     std::deque<Pending*> batch;
     {
