@@ -48,8 +48,15 @@ bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra) {
   return end >= text.size() || !AlnumOr(text[end], extra);
 }
 
-int ContextDistance(const ScanInput& in, size_t start,
-                    std::initializer_list<std::string_view> words) {
+ContextWords::ContextWords(std::initializer_list<std::string_view> words) {
+  for (std::string_view word : words) {
+    uint32_t letters = 0;
+    for (char c : word) letters |= IsLower(c) ? 1u << (c - 'a') : 0;
+    words_.push_back({word, letters});
+  }
+}
+
+int ContextDistance(const ScanInput& in, size_t start, const ContextWords& words) {
   ScanInput::ContextWindow& w = in.window;
   if (w.position != start) {
     size_t from = start > 40 ? start - 40 : 0;
@@ -72,11 +79,10 @@ int ContextDistance(const ScanInput& in, size_t start,
     }
   }
   int best = -1;
-  for (std::string_view word : words) {
+  for (const ContextWords::Word& entry : words.words()) {
+    if ((entry.letters & ~w.letters) != 0) continue;  // a letter of it is missing
+    std::string_view word = entry.text;
     if (word.size() > w.size) continue;
-    uint32_t needed = 0;
-    for (char c : word) needed |= IsLower(c) ? 1u << (c - 'a') : 0;
-    if ((needed & ~w.letters) != 0) continue;  // a letter of it is missing
     // The last occurrence that starts a word ("tel" is not in "completely"):
     // only the word starts that leave room for it are tried, last first.
     uint64_t starts = w.word_starts & ((uint64_t{1} << (w.size - word.size() + 1)) - 1);
@@ -92,13 +98,15 @@ int ContextDistance(const ScanInput& in, size_t start,
   return best;
 }
 
-const std::initializer_list<std::string_view> kNumberWords = {
-    "ssn",  "social security", "routing", "aba",    "rtn",    "transit",  "passport",
-    "itin", "taxpayer",        "account", "order",  "ticket", "tracking", "invoice",
-    "zip",  "phone",           "call",    "member", "case"};
+const ContextWords& NumberWords() {
+  static const ContextWords* words = new ContextWords{
+      "ssn",  "social security", "routing", "aba",    "rtn",    "transit",  "passport",
+      "itin", "taxpayer",        "account", "order",  "ticket", "tracking", "invoice",
+      "zip",  "phone",           "call",    "member", "case"};
+  return *words;
+}
 
-bool ContextBefore(const ScanInput& in, size_t start,
-                   std::initializer_list<std::string_view> words) {
+bool ContextBefore(const ScanInput& in, size_t start, const ContextWords& words) {
   return ContextDistance(in, start, words) >= 0;
 }
 

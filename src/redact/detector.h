@@ -54,20 +54,35 @@ const Detector* FindDetector(std::string_view id);
 bool BoundaryBefore(std::string_view text, size_t start, std::string_view extra = "");
 bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra = "");
 
-// Whether one of `words` (lower case) appears in the 40 bytes before `start`,
-// compared case-insensitively: context for numbers that are ambiguous alone.
-bool ContextBefore(const ScanInput& in, size_t start,
-                   std::initializer_list<std::string_view> words);
+// Context words (lower case), each with the set of letters it needs, worked
+// out once: a lookup skips a word whose letters are not all in the window.
+// Detectors keep theirs in statics.
+class ContextWords {
+ public:
+  struct Word {
+    std::string_view text;
+    uint32_t letters;  // bit c - 'a' for each letter of the word
+  };
+  // REQUIRES: `words` are string literals (they are kept as views).
+  ContextWords(std::initializer_list<std::string_view> words);
+  const std::vector<Word>& words() const { return words_; }
+
+ private:
+  std::vector<Word> words_;
+};
+
+// Whether one of `words` appears in the 40 bytes before `start`, compared
+// case-insensitively: context for numbers that are ambiguous alone.
+bool ContextBefore(const ScanInput& in, size_t start, const ContextWords& words);
 
 // How far before `start` the nearest of `words` ends (in the same 40-byte
 // window), or -1: lets a detector yield to a nearer context word of another
 // type ("SSN 123-45-6789 and routing 021000021": the routing number is not an SSN).
-int ContextDistance(const ScanInput& in, size_t start,
-                    std::initializer_list<std::string_view> words);
+int ContextDistance(const ScanInput& in, size_t start, const ContextWords& words);
 
 // The context words of the detectors of bare numbers (SSN, ITIN, passport,
 // routing) and of numbers that are none of them (account, order, ticket, ...):
 // a detector keeps a bare number only when its own word is the nearest.
-extern const std::initializer_list<std::string_view> kNumberWords;
+const ContextWords& NumberWords();
 
 }  // namespace convault::redact

@@ -101,16 +101,26 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
         return absl::InvalidArgumentError(
             absl::StrCat("rule ", r.id, ": unknown detector \"", r.detector, "\""));
       }
-      p->builtin_targets_.push_back(p->targets_.size());
-      p->targets_.push_back({i, d, d->min_digits()});
+      p->has_builtin_ = true;
+      p->targets_.push_back(
+          {i, d, d->min_digits(), d->needs(), r.applies_to, r.channel_ids.empty()});
     } else {
       absl::Status valid = ValidateCustomPattern(r.pattern);
       if (!valid.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("rule ", r.id, ": ", valid.message()));
       }
       patterns.push_back({r.pattern, static_cast<unsigned>(p->targets_.size()), false, true});
-      p->targets_.push_back({i, nullptr, 0});
+      p->targets_.push_back({i, nullptr, 0, 0, r.applies_to, r.channel_ids.empty()});
     }
+  }
+  for (uint32_t present = 1; present < p->builtin_by_present_.size(); ++present) {
+    std::vector<uint32_t>& list = p->builtin_by_present_[present];
+    for (size_t t = 0; t < p->targets_.size(); ++t) {
+      if ((p->targets_[t].needs & present) != 0) list.push_back(static_cast<uint32_t>(t));
+    }
+    std::stable_sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) {
+      return p->targets_[a].min_digits < p->targets_[b].min_digits;
+    });
   }
   p->rules_ = std::move(rules);
   if (!patterns.empty()) {
@@ -149,22 +159,23 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
   thread_local std::vector<Candidate> accepted;
   thread_local std::vector<Candidate> chosen;
   accepted.clear();
-  auto in_scope = [&](const SensitiveDataRule& r) {
-    if ((r.applies_to & static_cast<uint32_t>(scope.actor)) == 0) return false;
-    return r.channel_ids.empty() || std::find(r.channel_ids.begin(), r.channel_ids.end(),
-                                              scope.channel_id) != r.channel_ids.end();
+  const uint32_t actor = static_cast<uint32_t>(scope.actor);
+  auto in_scope = [&](const Target& t) {
+    if ((t.applies_to & actor) == 0) return false;
+    if (t.every_channel) return true;
+    const std::vector<std::string>& channels = rules_[t.rule].channel_ids;
+    return std::find(channels.begin(), channels.end(), scope.channel_id) != channels.end();
   };
-  if (!builtin_targets_.empty() && !text.empty()) {
+  if (has_builtin_ && !text.empty()) {
     input.Reset(text);
     uint32_t present = input.Present();
     if (present != 0) {
       ScanContext context{scope.region};
-      for (size_t target : builtin_targets_) {
+      const size_t digits = input.digit_count;
+      for (uint32_t target : builtin_by_present_[present]) {
         const Target& t = targets_[target];
-        if ((t.detector->needs() & present) == 0 || input.digit_count < t.min_digits ||
-            !in_scope(rules_[t.rule])) {
-          continue;
-        }
+        if (digits < t.min_digits) break;  // and every target after it
+        if (!in_scope(t)) continue;
         spans.clear();
         t.detector->Find(input, context, &spans);
         for (const Span& sp : spans) {
@@ -175,7 +186,7 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
   }
   if (patterns_ != nullptr && !text.empty()) {
     absl::Status s = patterns_->Scan(text, [&](unsigned id, size_t start, size_t end) {
-      if (start < end && in_scope(rules_[targets_[id].rule])) accepted.push_back({id, start, end});
+      if (start < end && in_scope(targets_[id])) accepted.push_back({id, start, end});
     });
     if (!s.ok()) return s;
   }

@@ -1,11 +1,15 @@
 #include "redact/scan_input.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 namespace convault::redact {
@@ -125,9 +129,76 @@ __m128i Load(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m1
 }
 #endif
 
+void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_internal::Marks* out) {
+  for (size_t b = 0; b < blocks; ++b, base += 64) {
+    scan_internal::Marks& m = out[b];
+    m = {};
+    for (size_t lane = 0; lane < 4 && base + 16 * lane < n; ++lane) {
+      Lane l = LaneAt(p, n, base + 16 * lane);
+      unsigned shift = static_cast<unsigned>(16 * lane);
+      m.digits |= static_cast<uint64_t>(l.digits) << shift;
+      m.at |= static_cast<uint64_t>(l.at) << shift;
+      m.colon |= static_cast<uint64_t>(l.colon) << shift;
+      m.credential |= static_cast<uint64_t>(l.credential) << shift;
+      m.dash |= static_cast<uint64_t>(l.dash) << shift;
+    }
+  }
+}
+
+#if defined(__x86_64__)
+[[gnu::target("avx512f,avx512bw"), gnu::always_inline]] inline uint64_t Eq(__m512i a, char c) {
+  return _mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8(c));
+}
+
+// The same with AVX-512BW: one 64-byte block per step, compares straight
+// into 64-bit masks; masked loads read nothing past the text.
+[[gnu::target("avx512f,avx512bw")]] void MarkAvx512(const char* p, size_t n, size_t base,
+                                                    size_t blocks, scan_internal::Marks* out) {
+  auto upto = [](size_t left) -> __mmask64 {
+    return left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+  };
+  const __m512i lower = _mm512_set1_epi8(0x20);
+  for (size_t b = 0; b < blocks; ++b, base += 64) {
+    size_t left = n - base;  // > 0
+    __m512i v = _mm512_maskz_loadu_epi8(upto(left), p + base);
+    __m512i v1 = _mm512_maskz_loadu_epi8(upto(left - 1), p + base + 1);
+    __m512i v2 = _mm512_maskz_loadu_epi8(left >= 2 ? upto(left - 2) : 0, p + base + 2);
+    scan_internal::Marks& m = out[b];
+    m.digits =
+        _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
+    m.at = Eq(v, '@');
+    m.colon = Eq(v, ':');
+    m.dash = Eq(v, '-');
+    __m512i vl = _mm512_or_si512(v, lower);
+    __m512i v1l = _mm512_or_si512(v1, lower);
+    __m512i v2l = _mm512_or_si512(v2, lower);
+    uint64_t aws = Eq(v, 'A') & (Eq(v1, 'K') | Eq(v1, 'S'));
+    uint64_t bea = Eq(vl, 'b') & Eq(v1l, 'e') & Eq(v2l, 'a');
+    m.credential = aws | bea | Eq(v, 'J') | Eq(v, '_');
+  }
+}
+#endif
+
+scan_internal::Marker Chosen() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512bw")) return MarkAvx512;
+#endif
+  return MarkPortable;
+}
+
+const scan_internal::Marker kMarker = Chosen();
+
 }  // namespace
 
-void ScanInput::Reset(std::string_view input) {
+namespace scan_internal {
+Marker PortableMarker() { return MarkPortable; }
+Marker FastestMarker() { return kMarker; }
+}  // namespace scan_internal
+
+void ScanInput::Reset(std::string_view input) { ResetWith(input, kMarker); }
+
+void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) {
   text = input;
   runs.clear();
   at_signs.clear();
@@ -142,17 +213,18 @@ void ScanInput::Reset(std::string_view input) {
   // from their masks: a run starts where the byte before is not of its kind.
   uint64_t digit_carry = 0, dash_carry = 0;  // the previous block ended inside a run
   size_t run_start = 0;
+  constexpr size_t kChunk = 8;  // blocks marked per call
+  scan_internal::Marks chunk[kChunk];
+  size_t in_chunk = kChunk;
   for (size_t base = 0; base < n; base += 64) {
-    uint64_t digits = 0, at = 0, colon = 0, credential = 0, dash = 0;
-    for (size_t lane = 0; lane < 4 && base + 16 * lane < n; ++lane) {
-      Lane l = LaneAt(p, n, base + 16 * lane);
-      unsigned shift = static_cast<unsigned>(16 * lane);
-      digits |= static_cast<uint64_t>(l.digits) << shift;
-      at |= static_cast<uint64_t>(l.at) << shift;
-      colon |= static_cast<uint64_t>(l.colon) << shift;
-      credential |= static_cast<uint64_t>(l.credential) << shift;
-      dash |= static_cast<uint64_t>(l.dash) << shift;
+    if (in_chunk == kChunk) {
+      size_t blocks = std::min(kChunk, (n - base + 63) / 64);
+      marker(p, n, base, blocks, chunk);
+      in_chunk = 0;
     }
+    scan_internal::Marks& marks = chunk[in_chunk++];
+    uint64_t digits = marks.digits, at = marks.at, colon = marks.colon;
+    uint64_t credential = marks.credential, dash = marks.dash;
     // Digit runs: starts, and ends (the first byte after a run; bit 64 of a
     // full block cannot be held, so a run reaching it carries on).
     digit_count += static_cast<size_t>(__builtin_popcountll(digits));

@@ -5,6 +5,11 @@
 namespace convault::redact {
 namespace {
 
+const ContextWords& RoutingWords() {
+  static const ContextWords* words = new ContextWords{"routing", "aba", "rtn", "transit"};
+  return *words;
+}
+
 class BankRouting final : public Detector {
  public:
   std::string_view id() const override { return "bank_routing"; }
@@ -19,9 +24,9 @@ class BankRouting final : public Detector {
       if (r.size() != 9) continue;
       if (!BoundaryBefore(in.text, r.start) || !BoundaryAfter(in.text, r.end)) continue;
       if (!AbaRoutingValid(in.text.substr(r.start, 9))) continue;
-      int mine = ContextDistance(in, r.start, {"routing", "aba", "rtn", "transit"});
+      int mine = ContextDistance(in, r.start, RoutingWords());
       if (mine < 0) continue;
-      int other = ContextDistance(in, r.start, kNumberWords);
+      int other = ContextDistance(in, r.start, NumberWords());
       if (other < 0 || mine <= other) out->push_back({r.start, r.end});
     }
   }

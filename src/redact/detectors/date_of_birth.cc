@@ -5,6 +5,12 @@
 namespace convault::redact {
 namespace {
 
+const ContextWords& BirthWords() {
+  static const ContextWords* words =
+      new ContextWords{"born", "dob", "d.o.b", "date of birth", "birthday", "birth date"};
+  return *words;
+}
+
 int Num(std::string_view s) {
   int v = 0;
   for (char c : s) v = v * 10 + (c - '0');
@@ -119,8 +125,7 @@ class DateOfBirth final : public Detector {
     std::string_view text = in.text;
     if (!BoundaryBefore(text, start) || !BoundaryAfter(text, end)) return false;
     if (numeric && !PlausibleDate(text.substr(start, end - start))) return false;
-    return ContextBefore(in, start,
-                         {"born", "dob", "d.o.b", "date of birth", "birthday", "birth date"});
+    return ContextBefore(in, start, BirthWords());
   }
 };
 

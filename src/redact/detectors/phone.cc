@@ -30,9 +30,12 @@ struct Groups {
   }
 };
 
-const std::initializer_list<std::string_view> kPhoneWords = {
-    "call",     "phone", "tel",     "mobile", "cell", "text",     "sms",
-    "whatsapp", "reach", "contact", "fax",    "dial", "my number"};
+const ContextWords& PhoneWords() {
+  static const ContextWords* words =
+      new ContextWords{"call",     "phone", "tel",     "mobile", "cell", "text",     "sms",
+                       "whatsapp", "reach", "contact", "fax",    "dial", "my number"};
+  return *words;
+}
 
 class Phone final : public Detector {
  public:
@@ -116,7 +119,7 @@ class Phone final : public Detector {
       // before it: bare runs are mostly order, ticket and account numbers.
       bool grouped = groups.Is({3, 3, 4}) || groups.Is({1, 3, 3, 4}) || groups.Is({3, 7});
       bool bare = groups.Is({10}) || (groups.Is({11}) && span[0] == '1');
-      if (!grouped && !(bare && ContextBefore(in, *start, kPhoneWords))) return false;
+      if (!grouped && !(bare && ContextBefore(in, *start, PhoneWords()))) return false;
     } else if (digits < 7 || digits > 15) {
       return false;
     }

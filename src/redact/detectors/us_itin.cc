@@ -7,6 +7,11 @@
 namespace convault::redact {
 namespace {
 
+const ContextWords& ItinWords() {
+  static const ContextWords* words = new ContextWords{"itin", "taxpayer", "tax id"};
+  return *words;
+}
+
 class UsItin final : public Detector {
  public:
   std::string_view id() const override { return "us_itin"; }
@@ -29,7 +34,7 @@ class UsItin final : public Detector {
     std::string_view span = text.substr(start, end - start);
     std::string digits;
     if (!DigitsOf(span, &digits) || !UsItinValid(digits)) return false;
-    return span.size() == 11 || ContextBefore(in, start, {"itin", "taxpayer", "tax id"});
+    return span.size() == 11 || ContextBefore(in, start, ItinWords());
   }
 };
 

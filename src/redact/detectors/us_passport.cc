@@ -4,6 +4,11 @@
 namespace convault::redact {
 namespace {
 
+const ContextWords& PassportWords() {
+  static const ContextWords* words = new ContextWords{"passport"};
+  return *words;
+}
+
 class UsPassport final : public Detector {
  public:
   std::string_view id() const override { return "us_passport"; }
@@ -22,9 +27,9 @@ class UsPassport final : public Detector {
         continue;
       }
       if (!BoundaryBefore(in.text, start) || !BoundaryAfter(in.text, r.end)) continue;
-      int mine = ContextDistance(in, start, {"passport"});
+      int mine = ContextDistance(in, start, PassportWords());
       if (mine < 0) continue;
-      int other = ContextDistance(in, start, kNumberWords);
+      int other = ContextDistance(in, start, NumberWords());
       if (other < 0 || mine <= other) out->push_back({start, r.end});
     }
   }

@@ -9,6 +9,12 @@
 namespace convault::redact {
 namespace {
 
+const ContextWords& SsnWords() {
+  static const ContextWords* words =
+      new ContextWords{"ssn", "social security", "soc sec", "ss#", "ss #"};
+  return *words;
+}
+
 class UsSsn final : public Detector {
  public:
   std::string_view id() const override { return "us_ssn"; }
@@ -33,9 +39,9 @@ class UsSsn final : public Detector {
     if (!DigitsOf(span, &digits) || !UsSsnValid(digits)) return false;
     if (span.size() == 11) return true;
     // Nine bare digits: an SSN word must be the nearest context word.
-    int ssn = ContextDistance(in, start, {"ssn", "social security", "soc sec", "ss#", "ss #"});
+    int ssn = ContextDistance(in, start, SsnWords());
     if (ssn < 0) return false;
-    int other = ContextDistance(in, start, kNumberWords);
+    int other = ContextDistance(in, start, NumberWords());
     return other < 0 || ssn <= other;
   }
 };
