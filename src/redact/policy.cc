@@ -103,14 +103,17 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
       }
       p->has_builtin_ = true;
       p->targets_.push_back(
-          {i, d, d->min_digits(), d->needs(), r.applies_to, r.channel_ids.empty()});
+          {i, d, d->min_digits(), d->needs(), r.applies_to, r.channel_ids.empty(), r.priority,
+           !r.replacement.empty() ? r.replacement
+                                  : absl::StrCat("[", absl::AsciiStrToUpper(Sv(d->id())), "]")});
     } else {
       absl::Status valid = ValidateCustomPattern(r.pattern);
       if (!valid.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("rule ", r.id, ": ", valid.message()));
       }
       patterns.push_back({r.pattern, static_cast<unsigned>(p->targets_.size()), false, true});
-      p->targets_.push_back({i, nullptr, 0, 0, r.applies_to, r.channel_ids.empty()});
+      p->targets_.push_back({i, nullptr, 0, 0, r.applies_to, r.channel_ids.empty(), r.priority,
+                             !r.replacement.empty() ? r.replacement : "[REDACTED]"});
     }
   }
   for (uint32_t present = 1; present < p->builtin_by_present_.size(); ++present) {
@@ -197,8 +200,8 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
 
   // Priority, then the longer span, then the earlier start; keep what does not overlap.
   std::sort(accepted.begin(), accepted.end(), [&](const Candidate& a, const Candidate& b) {
-    int pa = rules_[targets_[a.target].rule].priority;
-    int pb = rules_[targets_[b.target].rule].priority;
+    int pa = targets_[a.target].priority;
+    int pb = targets_[b.target].priority;
     if (pa != pb) return pa < pb;
     if (a.end - a.start != b.end - b.start) return a.end - a.start > b.end - b.start;
     if (a.start != b.start) return a.start < b.start;
@@ -225,13 +228,7 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
     std::string_view detector = t.detector != nullptr ? t.detector->id() : "custom";
     switch (r.action) {
       case RedactionAction::kReplace:
-        if (!r.replacement.empty()) {
-          result.text.append(r.replacement);
-        } else {
-          absl::StrAppend(&result.text, "[",
-                          absl::AsciiStrToUpper(t.detector != nullptr ? Sv(detector) : "redacted"),
-                          "]");
-        }
+        result.text.append(t.replacement);
         break;
       case RedactionAction::kMask: {
         size_t chars = CountChars(span);

@@ -82,6 +82,8 @@ class Policy {
     uint32_t needs;            // the detector's ScanInput bits, read once
     uint32_t applies_to;       // the rule's actor bits
     bool every_channel;        // the rule has no channel scope
+    int priority;              // the rule's
+    std::string replacement;   // kReplace: the rule's text, or "[CREDIT_CARD]" and the like
   };
   Policy() = default;
 

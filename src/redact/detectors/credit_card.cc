@@ -60,8 +60,9 @@ class CreditCard final : public Detector {
     // A grouped number that continues with another group in the same style
     // ("FR15 3005 3699 1052 0439 3787 161") is a longer number, not a card.
     std::string_view span = text.substr(start, end - start);
-    size_t sep_at = span.find_first_of(" -");
-    if (sep_at != std::string_view::npos) {
+    size_t sep_at = 0;
+    while (sep_at < span.size() && IsDigit(span[sep_at])) ++sep_at;
+    if (sep_at < span.size()) {  // the span holds digits, ' ' and '-' only
       char sep = span[sep_at];
       if (start >= 2 && text[start - 1] == sep && IsDigit(text[start - 2])) return false;
       if (end + 1 < text.size() && text[end] == sep && IsDigit(text[end + 1])) return false;
