@@ -3,16 +3,6 @@
 #include "redact/detectors/detectors.h"
 
 namespace convault::redact {
-namespace {
-bool AlnumOr(char c, std::string_view extra) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  for (char e : extra) {  // a byte or two: a loop, not memchr
-    if (c == e) return true;
-  }
-  return false;
-}
-}  // namespace
-
 const std::vector<std::unique_ptr<Detector>>& BuiltinDetectors() {
   static const auto* all = [] {
     auto* v = new std::vector<std::unique_ptr<Detector>>();
@@ -38,14 +28,6 @@ const Detector* FindDetector(std::string_view id) {
     if (d->id() == id) return d.get();
   }
   return nullptr;
-}
-
-bool BoundaryBefore(std::string_view text, size_t start, std::string_view extra) {
-  return start == 0 || !AlnumOr(text[start - 1], extra);
-}
-
-bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra) {
-  return end >= text.size() || !AlnumOr(text[end], extra);
 }
 
 ContextWords::ContextWords(std::initializer_list<std::string_view> words) {

@@ -51,8 +51,20 @@ const Detector* FindDetector(std::string_view id);
 // Whether a span starting at `start` / ending at `end` stands alone: the
 // neighbouring byte is the text edge or not an ASCII letter or digit (nor one
 // of `extra`).
-bool BoundaryBefore(std::string_view text, size_t start, std::string_view extra = "");
-bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra = "");
+// (Inline: every detector asks this of every candidate.)
+inline bool AlnumOr(char c, std::string_view extra) {
+  if (IsAlnum(c)) return true;
+  for (char e : extra) {  // a byte or two: a loop, not memchr
+    if (c == e) return true;
+  }
+  return false;
+}
+inline bool BoundaryBefore(std::string_view text, size_t start, std::string_view extra = "") {
+  return start == 0 || !AlnumOr(text[start - 1], extra);
+}
+inline bool BoundaryAfter(std::string_view text, size_t end, std::string_view extra = "") {
+  return end >= text.size() || !AlnumOr(text[end], extra);
+}
 
 // Context words (lower case), each with the set of letters it needs, worked
 // out once: a lookup skips a word whose letters are not all in the window.

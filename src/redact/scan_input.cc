@@ -142,6 +142,7 @@ void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_inte
       m.credential |= static_cast<uint64_t>(l.credential) << shift;
       m.dash |= static_cast<uint64_t>(l.dash) << shift;
     }
+    m.digit_count = static_cast<uint32_t>(__builtin_popcountll(m.digits));
   }
 }
 
@@ -152,8 +153,9 @@ void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_inte
 
 // The same with AVX-512BW: one 64-byte block per step, compares straight
 // into 64-bit masks; masked loads read nothing past the text.
-[[gnu::target("avx512f,avx512bw")]] void MarkAvx512(const char* p, size_t n, size_t base,
-                                                    size_t blocks, scan_internal::Marks* out) {
+[[gnu::target("avx512f,avx512bw,popcnt")]] void MarkAvx512(const char* p, size_t n, size_t base,
+                                                           size_t blocks,
+                                                           scan_internal::Marks* out) {
   auto upto = [](size_t left) -> __mmask64 {
     return left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
   };
@@ -175,6 +177,7 @@ void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_inte
     uint64_t aws = Eq(v, 'A') & (Eq(v1, 'K') | Eq(v1, 'S'));
     uint64_t bea = Eq(vl, 'b') & Eq(v1l, 'e') & Eq(v2l, 'a');
     m.credential = aws | bea | Eq(v, 'J') | Eq(v, '_');
+    m.digit_count = static_cast<uint32_t>(__builtin_popcountll(m.digits));
   }
 }
 #endif
@@ -227,7 +230,7 @@ void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) 
     uint64_t credential = marks.credential, dash = marks.dash;
     // Digit runs: starts, and ends (the first byte after a run; bit 64 of a
     // full block cannot be held, so a run reaching it carries on).
-    digit_count += static_cast<size_t>(__builtin_popcountll(digits));
+    digit_count += marks.digit_count;
     uint64_t starts = digits & ~((digits << 1) | digit_carry);
     uint64_t ends = ~digits & ((digits << 1) | digit_carry);
     if (digit_carry != 0 && ends != 0) {

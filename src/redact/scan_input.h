@@ -11,6 +11,7 @@ namespace scan_internal {
 // The marks of one 64-byte block of text: bit i for byte base + i (0 past the end).
 struct Marks {
   uint64_t digits, at, colon, credential, dash;
+  uint32_t digit_count;  // bits set in `digits`
 };
 // Marks `blocks` blocks of p[0, n) from byte `base` on into out[0, blocks).
 using Marker = void (*)(const char* p, size_t n, size_t base, size_t blocks, Marks* out);
