@@ -66,14 +66,14 @@ inline bool BoundaryAfter(std::string_view text, size_t end, std::string_view ex
   return end >= text.size() || !AlnumOr(text[end], extra);
 }
 
-// Context words (lower case), each with the set of letters it needs, worked
-// out once: a lookup skips a word whose letters are not all in the window.
-// Detectors keep theirs in statics.
+// Context words (lower case, each beginning with a letter), with the bit of
+// their first letter worked out once: a lookup tries only the words whose
+// first letter begins a word in the window. Detectors keep theirs in statics.
 class ContextWords {
  public:
   struct Word {
     std::string_view text;
-    uint32_t letters;  // bit c - 'a' for each letter of the word
+    uint32_t first;  // bit text[0] - 'a'
   };
   // REQUIRES: `words` are string literals (they are kept as views).
   ContextWords(std::initializer_list<std::string_view> words);

@@ -40,15 +40,14 @@ struct ScanInput {
   std::vector<uint32_t> credential_starts;
   size_t digit_count = 0;  // ASCII digits in the text
 
-  // The 40 bytes before a position, lower-cased, and the letters in them:
-  // context-word lookups (detector.h ContextDistance) share it per position.
+  // The 40 bytes before a position, lower-cased, and where words begin in
+  // them: context-word lookups (detector.h ContextDistance) share it per position.
   struct ContextWindow {
     size_t position = SIZE_MAX;
     size_t size = 0;
-    bool letter_before = false;  // the byte before the window is a letter
-    uint32_t letters = 0;        // bit c - 'a' for each letter present
+    uint32_t start_letters = 0;  // bit c - 'a' for each letter that begins a word
     uint64_t word_starts = 0;    // bit i: a letter begins a word at bytes[i]
-    char bytes[40];
+    char bytes[48];              // [size, 48) are zero
   };
   mutable ContextWindow window;
 
