@@ -38,6 +38,10 @@ class Detector {
   // The fewest ASCII digits a text must hold for this detector to find
   // anything in it (a card has 12): it is not called for texts with fewer.
   virtual size_t min_digits() const { return 0; }
+  // The ScanInput::k*Word hints that must all be present for this detector
+  // to find anything (its context word is not optional): it is not called
+  // for a text without them.
+  virtual uint32_t requires_words() const { return 0; }
   // Appends this detector's findings in input.text to `out`. Overlapping
   // findings are allowed (the policy keeps the longest).
   virtual void Find(const ScanInput& input, const ScanContext& context,

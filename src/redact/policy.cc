@@ -102,17 +102,18 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Compile(
             absl::StrCat("rule ", r.id, ": unknown detector \"", r.detector, "\""));
       }
       p->has_builtin_ = true;
-      p->targets_.push_back(
-          {i, d, d->min_digits(), d->needs(), r.applies_to, r.channel_ids.empty(), r.priority,
-           !r.replacement.empty() ? r.replacement
-                                  : absl::StrCat("[", absl::AsciiStrToUpper(Sv(d->id())), "]")});
+      p->targets_.push_back({i, d, d->min_digits(), d->needs(), d->requires_words(), r.applies_to,
+                             r.channel_ids.empty(), r.priority,
+                             !r.replacement.empty()
+                                 ? r.replacement
+                                 : absl::StrCat("[", absl::AsciiStrToUpper(Sv(d->id())), "]")});
     } else {
       absl::Status valid = ValidateCustomPattern(r.pattern);
       if (!valid.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("rule ", r.id, ": ", valid.message()));
       }
       patterns.push_back({r.pattern, static_cast<unsigned>(p->targets_.size()), false, true});
-      p->targets_.push_back({i, nullptr, 0, 0, r.applies_to, r.channel_ids.empty(), r.priority,
+      p->targets_.push_back({i, nullptr, 0, 0, 0, r.applies_to, r.channel_ids.empty(), r.priority,
                              !r.replacement.empty() ? r.replacement : "[REDACTED]"});
     }
   }
@@ -179,6 +180,7 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
         const Target& t = targets_[target];
         if (digits < t.min_digits) break;  // and every target after it
         if (!in_scope(t)) continue;
+        if (t.words != 0 && (input.WordHints() & t.words) != t.words) continue;
         spans.clear();
         t.detector->Find(input, context, &spans);
         for (const Span& sp : spans) {

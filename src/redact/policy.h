@@ -80,6 +80,7 @@ class Policy {
     const Detector* detector;  // null for a custom pattern
     size_t min_digits;         // the detector's, read once
     uint32_t needs;            // the detector's ScanInput bits, read once
+    uint32_t words;            // the detector's required word hints, read once
     uint32_t applies_to;       // the rule's actor bits
     bool every_channel;        // the rule has no channel scope
     int priority;              // the rule's

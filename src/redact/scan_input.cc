@@ -152,30 +152,33 @@ void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_inte
 }
 
 // The same with AVX-512BW: one 64-byte block per step, compares straight
-// into 64-bit masks; masked loads read nothing past the text.
+// into 64-bit masks; a masked load reads nothing past the text. What the
+// next one or two bytes are ("AK", "bea") comes from shifting the masks, with
+// the first two bytes of the next block for the top bits.
 [[gnu::target("avx512f,avx512bw,popcnt")]] void MarkAvx512(const char* p, size_t n, size_t base,
                                                            size_t blocks,
                                                            scan_internal::Marks* out) {
-  auto upto = [](size_t left) -> __mmask64 {
-    return left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
-  };
   const __m512i lower = _mm512_set1_epi8(0x20);
   for (size_t b = 0; b < blocks; ++b, base += 64) {
     size_t left = n - base;  // > 0
-    __m512i v = _mm512_maskz_loadu_epi8(upto(left), p + base);
-    __m512i v1 = _mm512_maskz_loadu_epi8(upto(left - 1), p + base + 1);
-    __m512i v2 = _mm512_maskz_loadu_epi8(left >= 2 ? upto(left - 2) : 0, p + base + 2);
+    __mmask64 valid = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+    __m512i v = _mm512_maskz_loadu_epi8(valid, p + base);
+    __m512i vl = _mm512_or_si512(v, lower);
+    char next0 = left > 64 ? p[base + 64] : '\0';
+    char next1 = left > 65 ? p[base + 65] : '\0';
+    auto bit = [](bool on, int at) { return static_cast<uint64_t>(on) << at; };
     scan_internal::Marks& m = out[b];
     m.digits =
         _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
     m.at = Eq(v, '@');
     m.colon = Eq(v, ':');
     m.dash = Eq(v, '-');
-    __m512i vl = _mm512_or_si512(v, lower);
-    __m512i v1l = _mm512_or_si512(v1, lower);
-    __m512i v2l = _mm512_or_si512(v2, lower);
-    uint64_t aws = Eq(v, 'A') & (Eq(v1, 'K') | Eq(v1, 'S'));
-    uint64_t bea = Eq(vl, 'b') & Eq(v1l, 'e') & Eq(v2l, 'a');
+    uint64_t k_or_s_next = ((Eq(v, 'K') | Eq(v, 'S')) >> 1) | bit(next0 == 'K' || next0 == 'S', 63);
+    uint64_t e_next = (Eq(vl, 'e') >> 1) | bit((next0 | 0x20) == 'e', 63);
+    uint64_t a_after =
+        (Eq(vl, 'a') >> 2) | bit((next0 | 0x20) == 'a', 62) | bit((next1 | 0x20) == 'a', 63);
+    uint64_t aws = Eq(v, 'A') & k_or_s_next;
+    uint64_t bea = Eq(vl, 'b') & e_next & a_after;
     m.credential = aws | bea | Eq(v, 'J') | Eq(v, '_');
     m.digit_count = static_cast<uint32_t>(__builtin_popcountll(m.digits));
   }
@@ -209,6 +212,7 @@ void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) 
   credential_starts.clear();
   digit_count = 0;
   window.position = SIZE_MAX;
+  word_hints_ = -1;
   const char* p = input.data();
   const size_t n = input.size();
   // 64 bytes at a time: masks of each kind of mark, then one step per mark of
@@ -273,6 +277,79 @@ void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) 
   }
   if (digit_carry != 0)
     runs.push_back({static_cast<uint32_t>(run_start), static_cast<uint32_t>(n)});
+}
+
+namespace {
+
+// The trigrams behind each word hint (lower case; scan_input.h).
+struct Trigram {
+  char a, b, c;
+  uint32_t hint;
+};
+constexpr Trigram kTrigrams[] = {
+    {'b', 'o', 'r', ScanInput::kBirthWord},    {'b', 'i', 'r', ScanInput::kBirthWord},
+    {'d', 'o', 'b', ScanInput::kBirthWord},    {'d', '.', 'o', ScanInput::kBirthWord},
+    {'p', 'a', 's', ScanInput::kPassportWord}, {'r', 'o', 'u', ScanInput::kRoutingWord},
+    {'a', 'b', 'a', ScanInput::kRoutingWord},  {'r', 't', 'n', ScanInput::kRoutingWord},
+    {'t', 'r', 'a', ScanInput::kRoutingWord}};
+
+#if defined(__x86_64__)
+// 64-byte blocks 62 bytes apart, so that every trigram lies whole in one of
+// them; a trigram counts where it starts in the first 62 bytes of a block.
+// Bytes are lower-cased by setting 0x20, which maps only letters onto
+// letters ('.' stays '.'; a control byte 0x0E also reads as '.', which can
+// only add a hint).
+[[gnu::target("avx512f,avx512bw")]] uint32_t WordHintsAvx512(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  uint32_t hints = 0;
+  for (size_t base = 0; base + 2 < n; base += 62) {
+    size_t left = n - base;
+    __mmask64 valid = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+    __m512i v = _mm512_or_si512(_mm512_maskz_loadu_epi8(valid, p + base), _mm512_set1_epi8(0x20));
+    const uint64_t starts = left >= 64 ? (uint64_t{1} << 62) - 1 : (uint64_t{1} << (left - 2)) - 1;
+    for (const Trigram& t : kTrigrams) {
+      if ((hints & t.hint) != 0) continue;
+      uint64_t at = Eq(v, t.a) & (Eq(v, t.b) >> 1) & (Eq(v, t.c) >> 2) & starts;
+      if (at != 0) hints |= t.hint;
+    }
+    if (hints == (ScanInput::kBirthWord | ScanInput::kPassportWord | ScanInput::kRoutingWord))
+      break;
+  }
+  return hints;
+}
+#endif
+
+bool WordHintsAvx512Usable() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw");
+#else
+  return false;
+#endif
+}
+
+const bool kWordHintsAvx512 = WordHintsAvx512Usable();
+
+}  // namespace
+
+uint32_t ScanInput::ComputeWordHintsPortable(std::string_view text) {
+  uint32_t hints = 0;
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    char a = static_cast<char>(text[i] | 0x20), b = static_cast<char>(text[i + 1] | 0x20),
+         c = static_cast<char>(text[i + 2] | 0x20);
+    for (const Trigram& t : kTrigrams) {
+      if (a == t.a && b == t.b && c == t.c) hints |= t.hint;
+    }
+  }
+  return hints;
+}
+
+uint32_t ScanInput::ComputeWordHints(std::string_view text) {
+#if defined(__x86_64__)
+  if (kWordHintsAvx512) return WordHintsAvx512(text);
+#endif
+  return ComputeWordHintsPortable(text);
 }
 
 }  // namespace convault::redact

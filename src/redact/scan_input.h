@@ -61,6 +61,25 @@ struct ScanInput {
     return (runs.empty() ? 0u : kDigits) | (at_signs.empty() ? 0u : kAtSigns) |
            (colons.empty() ? 0u : kColons) | (credential_starts.empty() ? 0u : kCredentials);
   }
+
+  // Word hints (Detector::requires_words bits): the text holds, in any case,
+  // one of the three-letter beginnings of the context words a detector cannot
+  // do without. A hint is a necessary condition, not a finding ("passage"
+  // sets kPassportWord). Worked out on first use after Reset, so that texts
+  // with too few digits for those detectors never pay for it.
+  static constexpr uint32_t kBirthWord = 1;     // bor, bir, dob, d.o (born, birthday, DOB, d.o.b)
+  static constexpr uint32_t kPassportWord = 2;  // pas
+  static constexpr uint32_t kRoutingWord = 4;   // rou, aba, rtn, tra (routing, ABA, RTN, transit)
+  uint32_t WordHints() const {
+    if (word_hints_ < 0) word_hints_ = static_cast<int32_t>(ComputeWordHints(text));
+    return static_cast<uint32_t>(word_hints_);
+  }
+  static uint32_t ComputeWordHints(std::string_view text);
+  // The same without SIMD (tests compare them).
+  static uint32_t ComputeWordHintsPortable(std::string_view text);
+
+ private:
+  mutable int32_t word_hints_ = -1;
 };
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }

@@ -131,5 +131,48 @@ TEST(ScanInput, MatchesTheReferenceOnRandomTexts) {
   }
 }
 
+// Word hints, written plainly: the lower-cased text holds one of the trigrams.
+uint32_t ReferenceHints(const std::string& text) {
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(c | 0x20);
+  uint32_t hints = 0;
+  auto has = [&](std::initializer_list<const char*> grams, uint32_t hint) {
+    for (const char* g : grams) {
+      if (lower.find(g) != std::string::npos) hints |= hint;
+    }
+  };
+  has({"bor", "bir", "dob", "d.o"}, ScanInput::kBirthWord);
+  has({"pas"}, ScanInput::kPassportWord);
+  has({"rou", "aba", "rtn", "tra"}, ScanInput::kRoutingWord);
+  return hints;
+}
+
+TEST(ScanInput, WordHintsAreSetExactlyForTheirTrigrams) {
+  EXPECT_EQ(ScanInput::ComputeWordHints(""), 0u);
+  EXPECT_EQ(ScanInput::ComputeWordHints("DOB"), ScanInput::kBirthWord);
+  EXPECT_EQ(ScanInput::ComputeWordHints("D.O.B. 03/14/1985"), ScanInput::kBirthWord);
+  EXPECT_EQ(ScanInput::ComputeWordHints("Passport 123456789"), ScanInput::kPassportWord);
+  EXPECT_EQ(ScanInput::ComputeWordHints("ABA 021000021"), ScanInput::kRoutingWord);
+  EXPECT_EQ(ScanInput::ComputeWordHints("order 12345678 shipped"), 0u);
+  std::mt19937 rng(11);
+  const std::string alphabet = "borbirdobd.opasroutrartnaba BORPAS-0123\xc3\x0e";
+  for (int i = 0; i < 20000; ++i) {
+    size_t length = std::uniform_int_distribution<size_t>(0, i % 10 == 0 ? 400 : 70)(rng);
+    std::string text;
+    for (size_t k = 0; k < length; ++k) text += alphabet[rng() % alphabet.size()];
+    // A trigram straddling each 62-byte step of the AVX-512 pass.
+    if (i % 3 == 0 && length > 130) text.replace(60 + i % 5, 3, "PaS");
+    uint32_t want = ReferenceHints(text);
+    ASSERT_EQ(ScanInput::ComputeWordHintsPortable(text), want) << text;
+    ASSERT_EQ(ScanInput::ComputeWordHints(text), want) << text;
+  }
+  // Cached per text: Reset starts over.
+  ScanInput in;
+  in.Reset("born");
+  EXPECT_EQ(in.WordHints(), ScanInput::kBirthWord);
+  in.Reset("transit");
+  EXPECT_EQ(in.WordHints(), ScanInput::kRoutingWord);
+}
+
 }  // namespace
 }  // namespace convault::redact

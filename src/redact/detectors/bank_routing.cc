@@ -19,6 +19,7 @@ class BankRouting final : public Detector {
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
   size_t min_digits() const override { return 9; }
+  uint32_t requires_words() const override { return ScanInput::kRoutingWord; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     for (const DigitRun& r : in.runs) {
       if (r.size() != 9) continue;

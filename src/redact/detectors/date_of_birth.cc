@@ -45,6 +45,7 @@ class DateOfBirth final : public Detector {
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
   size_t min_digits() const override { return 4; }
+  uint32_t requires_words() const override { return ScanInput::kBirthWord; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     const auto& runs = in.runs;
     std::string_view t = in.text;

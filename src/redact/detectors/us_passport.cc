@@ -18,6 +18,7 @@ class UsPassport final : public Detector {
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
   size_t min_digits() const override { return 8; }
+  uint32_t requires_words() const override { return ScanInput::kPassportWord; }
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     for (const DigitRun& r : in.runs) {
       size_t start = r.start;
