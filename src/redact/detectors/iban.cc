@@ -1,6 +1,8 @@
 // iban: international bank account numbers, compact or in groups of four.
 #include "redact/validators/iban.h"
 
+#include <cstring>
+
 #include "redact/detectors/detectors.h"
 
 namespace convault::redact {
@@ -14,9 +16,10 @@ class Iban final : public Detector {
            "of four (GB82 WEST 1234 5698 7654 32); the country's length and the mod-97 check.";
   }
   uint32_t needs() const override { return ScanInput::kDigits; }
+  size_t min_digits() const override { return 2; }  // the check digits
   void Find(const ScanInput& in, const ScanContext&, std::vector<Span>* out) const override {
     std::string_view t = in.text;
-    std::string compact;
+    char compact[34];
     for (const DigitRun& r : in.runs) {
       // A country code and the check digits: [A-Z]{2}\d{2}.
       if (r.size() < 2 || r.start < 2 || !IsUpper(t[r.start - 1]) || !IsUpper(t[r.start - 2])) {
@@ -24,18 +27,22 @@ class Iban final : public Detector {
       }
       size_t start = r.start - 2;
       if (!BoundaryBefore(t, start)) continue;
-      compact.assign(t.substr(start, 4));
+      // Every IBAN of a country has that country's length.
+      size_t length = static_cast<size_t>(IbanLength(t.substr(start, 2)));
+      if (length == 0) continue;
+      std::memcpy(compact, t.data() + start, 4);
+      size_t size = 4;
       size_t at = r.start + 2;
-      size_t best = 0;
-      // Then 11 to 30 capitals or digits, each after an optional single space.
-      for (int items = 0; items < 30; ++items) {
+      // Then capitals or digits, each after an optional single space.
+      while (size < length) {
         size_t next = at < t.size() && t[at] == ' ' ? at + 1 : at;
         if (next >= t.size() || !(IsUpper(t[next]) || IsDigit(t[next]))) break;
-        compact.push_back(t[next]);
+        compact[size++] = t[next];
         at = next + 1;
-        if (items + 1 >= 11 && BoundaryAfter(t, at) && IbanValid(compact)) best = at;
       }
-      if (best != 0) out->push_back({start, best});
+      if (size == length && BoundaryAfter(t, at) && IbanValid(std::string_view(compact, size))) {
+        out->push_back({start, at});
+      }
     }
   }
 };

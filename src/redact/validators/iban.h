@@ -8,4 +8,8 @@ namespace convault::redact {
 // length, and the ISO 7064 mod-97 check (remainder 1).
 bool IbanValid(std::string_view compact);
 
+// The length of an IBAN of `country` (two capitals), or 0 for a country
+// without IBANs.
+int IbanLength(std::string_view country);
+
 }  // namespace convault::redact
