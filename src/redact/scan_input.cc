@@ -308,11 +308,18 @@ constexpr Trigram kTrigrams[] = {
     __mmask64 valid = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
     __m512i v = _mm512_or_si512(_mm512_maskz_loadu_epi8(valid, p + base), _mm512_set1_epi8(0x20));
     const uint64_t starts = left >= 64 ? (uint64_t{1} << 62) - 1 : (uint64_t{1} << (left - 2)) - 1;
-    for (const Trigram& t : kTrigrams) {
-      if ((hints & t.hint) != 0) continue;
-      uint64_t at = Eq(v, t.a) & (Eq(v, t.b) >> 1) & (Eq(v, t.c) >> 2) & starts;
-      if (at != 0) hints |= t.hint;
-    }
+    // Each letter's mask once; a trigram xyz starts where x is and y, z follow.
+    uint64_t a = Eq(v, 'a'), b = Eq(v, 'b'), d = Eq(v, 'd'), i = Eq(v, 'i'), n_ = Eq(v, 'n');
+    uint64_t o = Eq(v, 'o'), p_ = Eq(v, 'p'), r = Eq(v, 'r'), s = Eq(v, 's'), t = Eq(v, 't');
+    uint64_t u = Eq(v, 'u'), dot = Eq(v, '.');
+    uint64_t birth =
+        (b & ((o | i) >> 1) & (r >> 2)) | (d & (o >> 1) & (b >> 2)) | (d & (dot >> 1) & (o >> 2));
+    uint64_t passport = p_ & (a >> 1) & (s >> 2);
+    uint64_t routing = (r & (o >> 1) & (u >> 2)) | (a & (b >> 1) & (a >> 2)) |
+                       (r & (t >> 1) & (n_ >> 2)) | (t & (r >> 1) & (a >> 2));
+    hints |= ((birth & starts) != 0 ? ScanInput::kBirthWord : 0) |
+             ((passport & starts) != 0 ? ScanInput::kPassportWord : 0) |
+             ((routing & starts) != 0 ? ScanInput::kRoutingWord : 0);
     if (hints == (ScanInput::kBirthWord | ScanInput::kPassportWord | ScanInput::kRoutingWord))
       break;
   }
