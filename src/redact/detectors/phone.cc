@@ -16,9 +16,9 @@ using i18n::phonenumbers::PhoneNumberUtil;
 struct Groups {
   int count = 0;
   int length[16] = {};
-  void Add() { ++count; }
-  void Grow() {
-    if (count <= 16) ++length[count - 1];
+  void Add(int size) {
+    if (count < 16) length[count] = size;
+    ++count;
   }
   bool Is(std::initializer_list<int> want) const {
     if (count != static_cast<int>(want.size())) return false;
@@ -62,18 +62,18 @@ class Phone final : public Detector {
       size_t start = runs[first].start;
       if (start > 0 && t[start - 1] == '+') {
         size_t s = start - 1;
-        if (Accept(in, &s, &end, context)) out->push_back({s, end});
+        if (Accept(in, first, j, &s, &end, context)) out->push_back({s, end});
         continue;
       }
       if (start > 0 && t[start - 1] == '(' && runs[first].size() >= 2 && runs[first].size() <= 4 &&
           t[runs[first].end] == ')') {
         size_t s = start - 1;  // "(415) 555-0123"
-        if (Accept(in, &s, &end, context)) {
+        if (Accept(in, first, j, &s, &end, context)) {
           out->push_back({s, end});
           continue;
         }
       }
-      if (Accept(in, &start, &end, context)) out->push_back({start, end});
+      if (Accept(in, first, j, &start, &end, context)) out->push_back({start, end});
     }
   }
 
@@ -88,7 +88,10 @@ class Phone final : public Detector {
     return true;
   }
 
-  static bool Accept(const ScanInput& in, size_t* start, size_t* end, const ScanContext& context) {
+  // The candidate text[*start, *end) holds digit runs first..last and the
+  // separators between them (and perhaps a leading '+' or '(').
+  static bool Accept(const ScanInput& in, size_t first, size_t last, size_t* start, size_t* end,
+                     const ScanContext& context) {
     std::string_view text = in.text;
     if (!BoundaryBefore(text, *start, "+") || !BoundaryAfter(text, *end)) return false;
     // A leading '+' belongs to the number even when the match began after it.
@@ -99,16 +102,16 @@ class Phone final : public Detector {
     if (*end + 1 < text.size() && text[*end] == '-' && IsAlnum(text[*end + 1])) return false;
     // Cheap shape checks first: libphonenumber parses with ICU regexes and
     // costs tens of microseconds per candidate.
+    // The digit runs are those of the scan; dots can only be in the separators.
     int digits = 0, dots = 0;
     Groups groups;  // lengths of the digit runs
-    bool in_group = false;
-    for (char c : span) {
-      bool digit = c >= '0' && c <= '9';
-      digits += digit ? 1 : 0;
-      dots += c == '.' ? 1 : 0;
-      if (digit && !in_group) groups.Add();
-      if (digit) groups.Grow();
-      in_group = digit;
+    for (size_t k = first; k <= last; ++k) {
+      const DigitRun& r = in.runs[k];
+      digits += static_cast<int>(r.size());
+      groups.Add(static_cast<int>(r.size()));
+      if (k < last) {
+        for (size_t x = r.end; x < in.runs[k + 1].start; ++x) dots += text[x] == '.' ? 1 : 0;
+      }
     }
     if (dots == 3 && groups.count == 4) return false;  // a dotted quad (IPv4)
     if (span[0] == '+') {
