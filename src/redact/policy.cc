@@ -158,10 +158,18 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
   } trim{&result.findings, &found};
   if (text.size() > UINT32_MAX) return absl::InvalidArgumentError("text over 4 GiB");
   // Per-thread buffers, reused by every call on this thread.
-  thread_local ScanInput input;
-  thread_local std::vector<Span> spans;
-  thread_local std::vector<Candidate> accepted;
-  thread_local std::vector<Candidate> chosen;
+  // One thread_local (one initialization check per call, not four).
+  struct Scratch {
+    ScanInput input;
+    std::vector<Span> spans;
+    std::vector<Candidate> accepted;
+    std::vector<Candidate> chosen;
+  };
+  thread_local Scratch scratch;
+  ScanInput& input = scratch.input;
+  std::vector<Span>& spans = scratch.spans;
+  std::vector<Candidate>& accepted = scratch.accepted;
+  std::vector<Candidate>& chosen = scratch.chosen;
   accepted.clear();
   const uint32_t actor = static_cast<uint32_t>(scope.actor);
   auto in_scope = [&](const Target& t) {
