@@ -152,7 +152,7 @@ std::string Ratio(size_t num, size_t den) {
 int main(int argc, char** argv) {
   CLI::App app("Redaction throughput and precision/recall");
   std::string dir;
-  int reps = 3;
+  int reps = 5;
   int cpu = 0;
   app.add_option("--corpus", dir, "folder with corpus.txt, truth.jsonl and peer-*.json")
       ->required();
