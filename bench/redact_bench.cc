@@ -160,12 +160,15 @@ int main(int argc, char** argv) {
   app.add_option("--cpu", cpu, "core to pin to (-1: none)");
   std::string dump;
   app.add_option("--dump", dump, "print misses and false alarms of one detector, then stop");
+  bool portable = false;
+  app.add_flag("--portable", portable, "scan without AVX-512, as on a CPU that lacks it");
   std::string only;
   app.add_option("--only", only,
                  "time one policy (all, or detector ids joined by commas) and stop: for perf");
   bool breakdown = false;
   app.add_flag("--breakdown", breakdown, "time each detector alone, then stop");
   CLI11_PARSE(app, argc, argv);
+  if (portable) convault::redact::scan_internal::UseSimd(false);
 
   if (cpu >= 0) {
     cpu_set_t set;

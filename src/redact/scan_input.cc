@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <string_view>
 
@@ -194,15 +195,20 @@ scan_internal::Marker Chosen() {
 }
 
 const scan_internal::Marker kMarker = Chosen();
+// Off: Reset and the word hints use the portable code (benchmarks of the fallback).
+std::atomic<bool> use_simd{true};
 
 }  // namespace
 
 namespace scan_internal {
 Marker PortableMarker() { return MarkPortable; }
 Marker FastestMarker() { return kMarker; }
+void UseSimd(bool on) { use_simd.store(on, std::memory_order_relaxed); }
 }  // namespace scan_internal
 
-void ScanInput::Reset(std::string_view input) { ResetWith(input, kMarker); }
+void ScanInput::Reset(std::string_view input) {
+  ResetWith(input, use_simd.load(std::memory_order_relaxed) ? kMarker : MarkPortable);
+}
 
 void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) {
   text = input;
@@ -327,6 +333,44 @@ constexpr Trigram kTrigrams[] = {
 }
 #endif
 
+#if defined(__SSE2__)
+// The same with SSE2: 16-byte blocks 14 bytes apart.
+uint32_t WordHintsSse2(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  uint32_t hints = 0;
+  char tail[16];
+  for (size_t base = 0; base + 2 < n; base += 14) {
+    size_t left = n - base;
+    const char* block = p + base;
+    if (left < 16) {  // the end of the text, zero-padded
+      std::memset(tail, 0, sizeof tail);
+      std::memcpy(tail, block, left);
+      block = tail;
+    }
+    __m128i v =
+        _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block)), _mm_set1_epi8(0x20));
+    auto eq = [&v](char c) {
+      return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
+    };
+    const uint32_t starts = left >= 16 ? (1u << 14) - 1 : (1u << (left - 2)) - 1;
+    uint32_t a = eq('a'), b = eq('b'), d = eq('d'), i = eq('i'), n_ = eq('n'), o = eq('o');
+    uint32_t p_ = eq('p'), r = eq('r'), s = eq('s'), t = eq('t'), u = eq('u'), dot = eq('.');
+    uint32_t birth =
+        (b & ((o | i) >> 1) & (r >> 2)) | (d & (o >> 1) & (b >> 2)) | (d & (dot >> 1) & (o >> 2));
+    uint32_t passport = p_ & (a >> 1) & (s >> 2);
+    uint32_t routing = (r & (o >> 1) & (u >> 2)) | (a & (b >> 1) & (a >> 2)) |
+                       (r & (t >> 1) & (n_ >> 2)) | (t & (r >> 1) & (a >> 2));
+    hints |= ((birth & starts) != 0 ? ScanInput::kBirthWord : 0) |
+             ((passport & starts) != 0 ? ScanInput::kPassportWord : 0) |
+             ((routing & starts) != 0 ? ScanInput::kRoutingWord : 0);
+    if (hints == (ScanInput::kBirthWord | ScanInput::kPassportWord | ScanInput::kRoutingWord))
+      break;
+  }
+  return hints;
+}
+#endif
+
 bool WordHintsAvx512Usable() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
@@ -354,9 +398,13 @@ uint32_t ScanInput::ComputeWordHintsPortable(std::string_view text) {
 
 uint32_t ScanInput::ComputeWordHints(std::string_view text) {
 #if defined(__x86_64__)
-  if (kWordHintsAvx512) return WordHintsAvx512(text);
+  if (kWordHintsAvx512 && use_simd.load(std::memory_order_relaxed)) return WordHintsAvx512(text);
 #endif
+#if defined(__SSE2__)
+  return WordHintsSse2(text);
+#else
   return ComputeWordHintsPortable(text);
+#endif
 }
 
 }  // namespace convault::redact

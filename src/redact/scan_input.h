@@ -18,6 +18,9 @@ using Marker = void (*)(const char* p, size_t n, size_t base, size_t blocks, Mar
 // SSE2 (or plain C++); and the fastest this CPU runs (AVX-512BW where it has it).
 Marker PortableMarker();
 Marker FastestMarker();
+// With false, every ScanInput uses the SSE2 marker and SSE2 word hints, as
+// on a CPU without AVX-512BW (redact_bench --portable; tests).
+void UseSimd(bool on);
 }  // namespace scan_internal
 
 // A maximal run of ASCII digits: text[start, end).
@@ -75,7 +78,7 @@ struct ScanInput {
     return static_cast<uint32_t>(word_hints_);
   }
   static uint32_t ComputeWordHints(std::string_view text);
-  // The same without SIMD (tests compare them).
+  // The same byte by byte (tests compare them; the fallback without SSE2).
   static uint32_t ComputeWordHintsPortable(std::string_view text);
 
  private:

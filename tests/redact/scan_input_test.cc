@@ -1,6 +1,6 @@
-// ScanInput::Reset, the single pass every built-in detector starts from,
-// against a byte-by-byte reference, with each block marker this CPU runs
-// (the portable SSE2 one and, where the CPU has it, AVX-512BW).
+// ScanInput::Reset, the single pass every built-in detector starts from, and
+// its word hints, against byte-by-byte references, with each implementation
+// this CPU runs (SSE2 and, where the CPU has it, AVX-512BW).
 #include "redact/scan_input.h"
 
 #include <algorithm>
@@ -165,6 +165,10 @@ TEST(ScanInput, WordHintsAreSetExactlyForTheirTrigrams) {
     uint32_t want = ReferenceHints(text);
     ASSERT_EQ(ScanInput::ComputeWordHintsPortable(text), want) << text;
     ASSERT_EQ(ScanInput::ComputeWordHints(text), want) << text;
+    scan_internal::UseSimd(false);  // the SSE2 hints, as on a CPU without AVX-512
+    uint32_t sse2 = ScanInput::ComputeWordHints(text);
+    scan_internal::UseSimd(true);
+    ASSERT_EQ(sse2, want) << text;
   }
   // Cached per text: Reset starts over.
   ScanInput in;
