@@ -157,8 +157,8 @@ absl::Status Policy::RedactInto(std::string_view text, const RedactionScope& sco
     ~Trim() { findings->resize(*found); }
   } trim{&result.findings, &found};
   if (text.size() > UINT32_MAX) return absl::InvalidArgumentError("text over 4 GiB");
-  // Per-thread buffers, reused by every call on this thread.
-  // One thread_local (one initialization check per call, not four).
+  // Per-thread buffers, reused by every call on this thread (one thread_local:
+  // one initialization check per call).
   struct Scratch {
     ScanInput input;
     std::vector<Span> spans;

@@ -83,6 +83,32 @@ TEST(Policy, EveryBuiltInDetectorFindsItsFormatsAndLeavesDecoysAlone) {
   for (const Case& c : cases) EXPECT_EQ(Redacted(*p, c.in), c.out) << c.in;
 }
 
+// The detectors skipped for texts without their word hint (scan_input.h)
+// still find their numbers after every one of their context words, in any
+// case: a hint that missed a word would lose those findings.
+TEST(Policy, WordHintsCoverEveryRequiredContextWord) {
+  auto p = AllDetectors();
+  struct Family {
+    std::vector<std::string> words;
+    std::string number, masked;
+  };
+  const std::vector<Family> families = {
+      {{"born", "dob", "d.o.b", "date of birth", "birthday", "birth date"},
+       "03/14/1985",
+       "[DATE_OF_BIRTH]"},
+      {{"passport"}, "C12345678", "[US_PASSPORT]"},
+      {{"routing", "aba", "rtn", "transit"}, "021000021", "[BANK_ROUTING]"}};
+  for (const Family& f : families) {
+    for (const std::string& word : f.words) {
+      std::string upper = word;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (const std::string& w : {word, upper}) {
+        EXPECT_EQ(Redacted(*p, "the " + w + ": " + f.number), "the " + w + ": " + f.masked);
+      }
+    }
+  }
+}
+
 TEST(Policy, FindingsCarryByteOffsetsIntoTheInputAndNeverTheValue) {
   auto p = AllDetectors();
   std::string text = "é card 4111111111111111 and a@b.io";
