@@ -299,6 +299,29 @@ constexpr Trigram kTrigrams[] = {
     {'a', 'b', 'a', ScanInput::kRoutingWord},  {'r', 't', 'n', ScanInput::kRoutingWord},
     {'t', 'r', 'a', ScanInput::kRoutingWord}};
 
+constexpr uint32_t kAllHints =
+    ScanInput::kBirthWord | ScanInput::kPassportWord | ScanInput::kRoutingWord;
+
+// The masks of the letters the trigrams use, in one block (bit k: byte k).
+template <typename M>
+struct Letters {
+  M a, b, d, i, n, o, p, r, s, t, u, dot;
+};
+
+// The hints of one block: a trigram xyz starts where x is and y, z follow;
+// it counts where it starts at a bit of `starts`.
+template <typename M>
+uint32_t HintsOf(const Letters<M>& l, M starts) {
+  M birth = (l.b & ((l.o | l.i) >> 1) & (l.r >> 2)) | (l.d & (l.o >> 1) & (l.b >> 2)) |
+            (l.d & (l.dot >> 1) & (l.o >> 2));
+  M passport = l.p & (l.a >> 1) & (l.s >> 2);
+  M routing = (l.r & (l.o >> 1) & (l.u >> 2)) | (l.a & (l.b >> 1) & (l.a >> 2)) |
+              (l.r & (l.t >> 1) & (l.n >> 2)) | (l.t & (l.r >> 1) & (l.a >> 2));
+  return ((birth & starts) != 0 ? ScanInput::kBirthWord : 0) |
+         ((passport & starts) != 0 ? ScanInput::kPassportWord : 0) |
+         ((routing & starts) != 0 ? ScanInput::kRoutingWord : 0);
+}
+
 #if defined(__x86_64__)
 // 64-byte blocks 62 bytes apart, so that every trigram lies whole in one of
 // them; a trigram counts where it starts in the first 62 bytes of a block.
@@ -314,20 +337,11 @@ constexpr Trigram kTrigrams[] = {
     __mmask64 valid = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
     __m512i v = _mm512_or_si512(_mm512_maskz_loadu_epi8(valid, p + base), _mm512_set1_epi8(0x20));
     const uint64_t starts = left >= 64 ? (uint64_t{1} << 62) - 1 : (uint64_t{1} << (left - 2)) - 1;
-    // Each letter's mask once; a trigram xyz starts where x is and y, z follow.
-    uint64_t a = Eq(v, 'a'), b = Eq(v, 'b'), d = Eq(v, 'd'), i = Eq(v, 'i'), n_ = Eq(v, 'n');
-    uint64_t o = Eq(v, 'o'), p_ = Eq(v, 'p'), r = Eq(v, 'r'), s = Eq(v, 's'), t = Eq(v, 't');
-    uint64_t u = Eq(v, 'u'), dot = Eq(v, '.');
-    uint64_t birth =
-        (b & ((o | i) >> 1) & (r >> 2)) | (d & (o >> 1) & (b >> 2)) | (d & (dot >> 1) & (o >> 2));
-    uint64_t passport = p_ & (a >> 1) & (s >> 2);
-    uint64_t routing = (r & (o >> 1) & (u >> 2)) | (a & (b >> 1) & (a >> 2)) |
-                       (r & (t >> 1) & (n_ >> 2)) | (t & (r >> 1) & (a >> 2));
-    hints |= ((birth & starts) != 0 ? ScanInput::kBirthWord : 0) |
-             ((passport & starts) != 0 ? ScanInput::kPassportWord : 0) |
-             ((routing & starts) != 0 ? ScanInput::kRoutingWord : 0);
-    if (hints == (ScanInput::kBirthWord | ScanInput::kPassportWord | ScanInput::kRoutingWord))
-      break;
+    Letters<uint64_t> letters{Eq(v, 'a'), Eq(v, 'b'), Eq(v, 'd'), Eq(v, 'i'),
+                              Eq(v, 'n'), Eq(v, 'o'), Eq(v, 'p'), Eq(v, 'r'),
+                              Eq(v, 's'), Eq(v, 't'), Eq(v, 'u'), Eq(v, '.')};
+    hints |= HintsOf(letters, starts);
+    if (hints == kAllHints) break;
   }
   return hints;
 }
@@ -354,18 +368,10 @@ uint32_t WordHintsSse2(std::string_view text) {
       return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
     };
     const uint32_t starts = left >= 16 ? (1u << 14) - 1 : (1u << (left - 2)) - 1;
-    uint32_t a = eq('a'), b = eq('b'), d = eq('d'), i = eq('i'), n_ = eq('n'), o = eq('o');
-    uint32_t p_ = eq('p'), r = eq('r'), s = eq('s'), t = eq('t'), u = eq('u'), dot = eq('.');
-    uint32_t birth =
-        (b & ((o | i) >> 1) & (r >> 2)) | (d & (o >> 1) & (b >> 2)) | (d & (dot >> 1) & (o >> 2));
-    uint32_t passport = p_ & (a >> 1) & (s >> 2);
-    uint32_t routing = (r & (o >> 1) & (u >> 2)) | (a & (b >> 1) & (a >> 2)) |
-                       (r & (t >> 1) & (n_ >> 2)) | (t & (r >> 1) & (a >> 2));
-    hints |= ((birth & starts) != 0 ? ScanInput::kBirthWord : 0) |
-             ((passport & starts) != 0 ? ScanInput::kPassportWord : 0) |
-             ((routing & starts) != 0 ? ScanInput::kRoutingWord : 0);
-    if (hints == (ScanInput::kBirthWord | ScanInput::kPassportWord | ScanInput::kRoutingWord))
-      break;
+    Letters<uint32_t> letters{eq('a'), eq('b'), eq('d'), eq('i'), eq('n'), eq('o'),
+                              eq('p'), eq('r'), eq('s'), eq('t'), eq('u'), eq('.')};
+    hints |= HintsOf(letters, starts);
+    if (hints == kAllHints) break;
   }
   return hints;
 }
