@@ -64,6 +64,14 @@ long CredentialAround(const char* p, size_t n, size_t i) {
   return -1;
 }
 
+// The marks of one 64-byte block of text: bit i for byte base + i (0 past the end).
+struct Marks {
+  uint64_t digits, at, colon, credential, dash;
+  uint32_t digit_count;  // bits set in `digits`
+};
+// Marks `blocks` blocks of p[0, n) from byte `base` on into out[0, blocks).
+using Marker = void (*)(const char* p, size_t n, size_t base, size_t blocks, Marks* out);
+
 // The marked bytes of one 16-byte lane, one bit per byte, by kind.
 struct Lane {
   uint32_t digits = 0, at = 0, colon = 0, credential = 0, dash = 0;
@@ -130,9 +138,9 @@ __m128i Load(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m1
 }
 #endif
 
-void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_internal::Marks* out) {
+void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, Marks* out) {
   for (size_t b = 0; b < blocks; ++b, base += 64) {
-    scan_internal::Marks& m = out[b];
+    Marks& m = out[b];
     m = {};
     for (size_t lane = 0; lane < 4 && base + 16 * lane < n; ++lane) {
       Lane l = LaneAt(p, n, base + 16 * lane);
@@ -157,8 +165,7 @@ void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_inte
 // next one or two bytes are ("AK", "bea") comes from shifting the masks, with
 // the first two bytes of the next block for the top bits.
 [[gnu::target("avx512f,avx512bw,popcnt")]] void MarkAvx512(const char* p, size_t n, size_t base,
-                                                           size_t blocks,
-                                                           scan_internal::Marks* out) {
+                                                           size_t blocks, Marks* out) {
   const __m512i lower = _mm512_set1_epi8(0x20);
   for (size_t b = 0; b < blocks; ++b, base += 64) {
     size_t left = n - base;  // > 0
@@ -168,7 +175,7 @@ void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_inte
     char next0 = left > 64 ? p[base + 64] : '\0';
     char next1 = left > 65 ? p[base + 65] : '\0';
     auto bit = [](bool on, int at) { return static_cast<uint64_t>(on) << at; };
-    scan_internal::Marks& m = out[b];
+    Marks& m = out[b];
     m.digits =
         _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
     m.at = Eq(v, '@');
@@ -186,7 +193,7 @@ void MarkPortable(const char* p, size_t n, size_t base, size_t blocks, scan_inte
 }
 #endif
 
-scan_internal::Marker Chosen() {
+Marker Chosen() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512bw")) return MarkAvx512;
@@ -194,23 +201,18 @@ scan_internal::Marker Chosen() {
   return MarkPortable;
 }
 
-const scan_internal::Marker kMarker = Chosen();
+const Marker kMarker = Chosen();
 // Off: Reset and the word hints use the portable code (benchmarks of the fallback).
 std::atomic<bool> use_simd{true};
 
 }  // namespace
 
 namespace scan_internal {
-Marker PortableMarker() { return MarkPortable; }
-Marker FastestMarker() { return kMarker; }
 void UseSimd(bool on) { use_simd.store(on, std::memory_order_relaxed); }
 }  // namespace scan_internal
 
 void ScanInput::Reset(std::string_view input) {
-  ResetWith(input, use_simd.load(std::memory_order_relaxed) ? kMarker : MarkPortable);
-}
-
-void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) {
+  const Marker marker = use_simd.load(std::memory_order_relaxed) ? kMarker : MarkPortable;
   text = input;
   runs.clear();
   at_signs.clear();
@@ -227,7 +229,7 @@ void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) 
   uint64_t digit_carry = 0, dash_carry = 0;  // the previous block ended inside a run
   size_t run_start = 0;
   constexpr size_t kChunk = 8;  // blocks marked per call
-  scan_internal::Marks chunk[kChunk];
+  Marks chunk[kChunk];
   size_t in_chunk = kChunk;
   for (size_t base = 0; base < n; base += 64) {
     if (in_chunk == kChunk) {
@@ -235,7 +237,7 @@ void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) 
       marker(p, n, base, blocks, chunk);
       in_chunk = 0;
     }
-    scan_internal::Marks& marks = chunk[in_chunk++];
+    Marks& marks = chunk[in_chunk++];
     uint64_t digits = marks.digits, at = marks.at, colon = marks.colon;
     uint64_t credential = marks.credential, dash = marks.dash;
     // Digit runs: starts, and ends (the first byte after a run; bit 64 of a
@@ -286,18 +288,6 @@ void ScanInput::ResetWith(std::string_view input, scan_internal::Marker marker) 
 }
 
 namespace {
-
-// The trigrams behind each word hint (lower case; scan_input.h).
-struct Trigram {
-  char a, b, c;
-  uint32_t hint;
-};
-constexpr Trigram kTrigrams[] = {
-    {'b', 'o', 'r', ScanInput::kBirthWord},    {'b', 'i', 'r', ScanInput::kBirthWord},
-    {'d', 'o', 'b', ScanInput::kBirthWord},    {'d', '.', 'o', ScanInput::kBirthWord},
-    {'p', 'a', 's', ScanInput::kPassportWord}, {'r', 'o', 'u', ScanInput::kRoutingWord},
-    {'a', 'b', 'a', ScanInput::kRoutingWord},  {'r', 't', 'n', ScanInput::kRoutingWord},
-    {'t', 'r', 'a', ScanInput::kRoutingWord}};
 
 constexpr uint32_t kAllHints =
     ScanInput::kBirthWord | ScanInput::kPassportWord | ScanInput::kRoutingWord;
@@ -391,13 +381,55 @@ const bool kWordHintsAvx512 = WordHintsAvx512Usable();
 }  // namespace
 
 uint32_t ScanInput::ComputeWordHintsPortable(std::string_view text) {
+  // The letter masks byte by byte, in the AVX-512 path's 64-byte blocks.
   uint32_t hints = 0;
-  for (size_t i = 0; i + 2 < text.size(); ++i) {
-    char a = static_cast<char>(text[i] | 0x20), b = static_cast<char>(text[i + 1] | 0x20),
-         c = static_cast<char>(text[i + 2] | 0x20);
-    for (const Trigram& t : kTrigrams) {
-      if (a == t.a && b == t.b && c == t.c) hints |= t.hint;
+  for (size_t base = 0; base + 2 < text.size(); base += 62) {
+    size_t left = text.size() - base;
+    Letters<uint64_t> l{};
+    for (size_t k = 0; k < 64 && k < left; ++k) {
+      const uint64_t bit = uint64_t{1} << k;
+      switch (static_cast<char>(text[base + k] | 0x20)) {
+        case 'a':
+          l.a |= bit;
+          break;
+        case 'b':
+          l.b |= bit;
+          break;
+        case 'd':
+          l.d |= bit;
+          break;
+        case 'i':
+          l.i |= bit;
+          break;
+        case 'n':
+          l.n |= bit;
+          break;
+        case 'o':
+          l.o |= bit;
+          break;
+        case 'p':
+          l.p |= bit;
+          break;
+        case 'r':
+          l.r |= bit;
+          break;
+        case 's':
+          l.s |= bit;
+          break;
+        case 't':
+          l.t |= bit;
+          break;
+        case 'u':
+          l.u |= bit;
+          break;
+        case '.':
+          l.dot |= bit;
+          break;
+        default:
+          break;
+      }
     }
+    hints |= HintsOf(l, left >= 64 ? (uint64_t{1} << 62) - 1 : (uint64_t{1} << (left - 2)) - 1);
   }
   return hints;
 }

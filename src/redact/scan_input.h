@@ -8,18 +8,9 @@
 namespace convault::redact {
 
 namespace scan_internal {
-// The marks of one 64-byte block of text: bit i for byte base + i (0 past the end).
-struct Marks {
-  uint64_t digits, at, colon, credential, dash;
-  uint32_t digit_count;  // bits set in `digits`
-};
-// Marks `blocks` blocks of p[0, n) from byte `base` on into out[0, blocks).
-using Marker = void (*)(const char* p, size_t n, size_t base, size_t blocks, Marks* out);
-// SSE2 (or plain C++); and the fastest this CPU runs (AVX-512BW where it has it).
-Marker PortableMarker();
-Marker FastestMarker();
-// With false, every ScanInput uses the SSE2 marker and SSE2 word hints, as
-// on a CPU without AVX-512BW (redact_bench --portable; tests).
+// With false, every ScanInput marks its text and finds its word hints with
+// SSE2, as on a CPU without AVX-512BW (redact_bench --portable; tests
+// compare both). Default true: the fastest this CPU runs.
 void UseSimd(bool on);
 }  // namespace scan_internal
 
@@ -56,8 +47,6 @@ struct ScanInput {
 
   // REQUIRES: text.size() < 2^32.
   void Reset(std::string_view input);
-  // Reset with a given marker (tests compare them).
-  void ResetWith(std::string_view input, scan_internal::Marker marker);
   // Which kinds of start the text has (Detector::needs bits).
   static constexpr uint32_t kDigits = 1, kAtSigns = 2, kColons = 4, kCredentials = 8;
   uint32_t Present() const {
