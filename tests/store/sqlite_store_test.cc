@@ -8,6 +8,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "common/clock.h"
+#include "common/status.h"
 #include "gtest/gtest.h"
 #include "store/sqlite/group_commit_writer.h"
 #include "store/sqlite/migrator.h"
@@ -135,8 +136,8 @@ TEST(SqliteConnection, IsDurableAndKeepsStatementJournalsInMemory) {
   };
   EXPECT_EQ(pragma("PRAGMA synchronous"), 2);  // FULL
   EXPECT_EQ(pragma("PRAGMA secure_delete"), 1);
-  // The writer's savepoints copy every page they touch into a statement
-  // journal: in memory, not a temp file (no write syscalls, nothing on disk).
+  // A savepoint of the writer (after a failed operation) copies every page it
+  // touches into a statement journal: in memory, not a temp file.
   EXPECT_EQ(pragma("PRAGMA temp_store"), 2);  // MEMORY
 }
 
@@ -193,6 +194,60 @@ TEST(GroupCommitWriter, QueuedWritesShareOneTransactionAndFailuresRollBackAlone)
   EXPECT_EQ(batches[1], 10u);
   EXPECT_EQ(QueryInt(dir.File("g.db"), "SELECT COUNT(*) FROM t"), 5);
   EXPECT_EQ(QueryInt(dir.File("g.db"), "SELECT COUNT(*) FROM t WHERE v % 2 = 1"), 0);
+}
+
+// A batch without a failure runs each operation once; one with a failure
+// runs again, savepoint by savepoint, and keeps the results of the second run.
+TEST(GroupCommitWriter, OperationsRunAgainOnlyWhenTheirBatchHasAFailure) {
+  TempDir dir;
+  auto conn = sqlite::Connection::Open(dir.File("g.db"), {});
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE((*conn)->Exec("CREATE TABLE t (v INTEGER PRIMARY KEY)").ok());
+  sqlite::GroupCommitWriter writer(std::move(*conn), 64);
+  for (bool with_failure : {false, true}) {
+    SCOPED_TRACE(with_failure);
+    absl::Notification entered, release;
+    std::thread first([&] {
+      EXPECT_TRUE(writer
+                      .Write([&](sqlite::Connection&) {
+                        if (!entered.HasBeenNotified()) entered.Notify();
+                        release.WaitForNotification();
+                        return absl::OkStatus();
+                      })
+                      .ok());
+    });
+    entered.WaitForNotification();
+    std::atomic<int> runs{0};
+    std::vector<std::thread> writers;
+    const int base = with_failure ? 100 : 0;
+    for (int i = 0; i < 6; ++i) {
+      writers.emplace_back([&, i] {
+        absl::Status s = writer.Write([&, i](sqlite::Connection& c) -> absl::Status {
+          runs.fetch_add(1);
+          auto st = c.Prepare("INSERT INTO t (v) VALUES (?)");
+          if (!st.ok()) return st.status();
+          sqlite::Connection::Use q(**st);
+          CV_RETURN_IF_ERROR(q->Bind(1, int64_t{base + i}).Run());
+          return with_failure && i == 3 ? absl::AbortedError("three") : absl::OkStatus();
+        });
+        EXPECT_EQ(s.ok(), !(with_failure && i == 3)) << s;
+      });
+    }
+    while (writer.QueueDepthForTesting() < 6) std::this_thread::yield();
+    release.Notify();
+    first.join();
+    for (auto& t : writers) t.join();
+    if (with_failure) {
+      // The operations up to the failing one ran twice, the rest at least once.
+      EXPECT_GE(runs.load(), 6 + 1);
+    } else {
+      EXPECT_EQ(runs.load(), 6);
+    }
+  }
+  writer.Stop();
+  EXPECT_EQ(QueryInt(dir.File("g.db"), "SELECT COUNT(*) FROM t WHERE v < 100"), 6);
+  EXPECT_EQ(QueryInt(dir.File("g.db"), "SELECT COUNT(*) FROM t WHERE v >= 100"), 5);
+  EXPECT_EQ(QueryInt(dir.File("g.db"), "SELECT COUNT(*) FROM t WHERE v = 103"), 0);
 }
 
 TEST(GroupCommitWriter, WriteAfterStopIsUnavailable) {

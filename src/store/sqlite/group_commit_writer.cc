@@ -75,7 +75,30 @@ void GroupCommitWriter::Loop() {
 }
 
 void GroupCommitWriter::RunBatch(std::deque<Pending*>& batch) {
+  // First try: the operations straight in the transaction. A savepoint per
+  // operation would copy every page each one touches into a statement
+  // journal, for the rare batch in which one fails.
   absl::Status begin = conn_->Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (Pending* p : batch) p->result = begin;
+    return;
+  }
+  bool all_ok = true;
+  for (Pending* p : batch) {
+    p->result = p->op(*conn_);
+    if (!p->result.ok()) {
+      all_ok = false;
+      break;
+    }
+  }
+  if (all_ok) {
+    Commit(batch);
+    return;
+  }
+  // One failed: start over, each operation in a savepoint of its own, so
+  // that the failing one rolls back alone and the others still commit.
+  conn_->Exec("ROLLBACK").IgnoreError();
+  begin = conn_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     for (Pending* p : batch) p->result = begin;
     return;
@@ -91,6 +114,10 @@ void GroupCommitWriter::RunBatch(std::deque<Pending*>& batch) {
     }
     p->result = s;
   }
+  Commit(batch);
+}
+
+void GroupCommitWriter::Commit(std::deque<Pending*>& batch) {
   absl::Status commit = conn_->Exec("COMMIT");
   if (!commit.ok()) {
     conn_->Exec("ROLLBACK").IgnoreError();

@@ -14,9 +14,12 @@ namespace convault::sqlite {
 // The single writer of an SQLite database. Callers hand it write operations
 // and block until their operation is durably committed. Operations queued
 // while a commit is under way are committed together in the next transaction
-// (group commit: many callers share one fsync). Each operation runs in its
-// own savepoint, so one failing operation rolls back alone and the others of
-// its batch still commit.
+// (group commit: many callers share one fsync). One failing operation rolls
+// back alone and the others of its batch still commit: the batch first runs
+// straight in its transaction; if an operation fails, the transaction is
+// rolled back and the batch runs again with a savepoint per operation.
+// An operation may therefore run twice: it must only act on the database
+// and set (not accumulate) what it reports to its caller.
 // Thread safety: Write may be called from any thread.
 class GroupCommitWriter {
  public:
@@ -57,6 +60,7 @@ class GroupCommitWriter {
   absl::Status Enqueue(Pending& pending);
   void Loop();
   void RunBatch(std::deque<Pending*>& batch);
+  void Commit(std::deque<Pending*>& batch);
 
   std::unique_ptr<Connection> conn_;
   const size_t max_batch_;

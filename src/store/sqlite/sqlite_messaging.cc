@@ -255,7 +255,8 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
       const Session& s = *w.new_session;
       CV_SQL(q, c,
              "INSERT INTO sessions (" CV_SESSION_COLUMNS
-             ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', 1)");
+             ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', ?)");
+      // The row is written once, with its final status, activity and next_seq.
       absl::Status inserted = q->Bind(1, s.id)
                                   .Bind(2, s.tenant_id)
                                   .Bind(3, s.channel_id)
@@ -263,31 +264,41 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                                   .Bind(5, static_cast<int64_t>(s.status))
                                   .Bind(6, ToStorageMicros(s.started_at))
                                   .Bind(7, ToStorageMicros(s.last_activity_at))
+                                  .Bind(8, static_cast<int64_t>(1 + w.entries.size()))
                                   .Run();
       if (absl::IsAlreadyExists(inserted)) return Stale("another session was opened meanwhile");
       CV_RETURN_IF_ERROR(inserted);
     } else {
-      CV_SQL(q, c, "SELECT status, next_seq FROM sessions WHERE tenant_id = ? AND id = ?");
-      CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, r.tenant_id).Bind(2, r.session_id).Step());
-      if (!row || q->Int(0) == static_cast<int64_t>(SessionStatus::kEnded)) {
-        return Stale("the session ended meanwhile");
+      int64_t status = 0;
+      {
+        CV_SQL(q, c, "SELECT status, next_seq FROM sessions WHERE tenant_id = ? AND id = ?");
+        CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, r.tenant_id).Bind(2, r.session_id).Step());
+        if (!row || q->Int(0) == static_cast<int64_t>(SessionStatus::kEnded)) {
+          return Stale("the session ended meanwhile");
+        }
+        status = q->Int(0);
+        next_seq = q->Int(1);
       }
-      next_seq = q->Int(1);
+      // The status column only when it changes: SQLite rewrites the entries
+      // of every index that names a column of the SET clause (the open-session
+      // and ended-session indexes name the status), changed or not.
+      const bool status_changes = status != static_cast<int64_t>(w.session_status);
+      auto update =
+          c.Prepare(status_changes ? "UPDATE sessions SET status = ?3, last_activity_at = ?4, "
+                                     "next_seq = ?5 WHERE tenant_id = ?1 AND id = ?2"
+                                   : "UPDATE sessions SET last_activity_at = ?4, next_seq = ?5 "
+                                     "WHERE tenant_id = ?1 AND id = ?2");
+      if (!update.ok()) return update.status();
+      Connection::Use u(**update);
+      u->Bind(1, r.tenant_id).Bind(2, r.session_id);
+      if (status_changes) u->Bind(3, static_cast<int64_t>(w.session_status));
+      CV_RETURN_IF_ERROR(u->Bind(4, ToStorageMicros(w.activity_at))
+                             .Bind(5, next_seq + static_cast<int64_t>(w.entries.size()))
+                             .Run());
     }
     for (Entry e : w.entries) {
       e.seq = next_seq++;
       CV_RETURN_IF_ERROR(InsertEntry(c, e));
-    }
-    {
-      CV_SQL(q, c,
-             "UPDATE sessions SET status = ?, last_activity_at = ?, next_seq = ? "
-             "WHERE tenant_id = ? AND id = ?");
-      CV_RETURN_IF_ERROR(q->Bind(1, static_cast<int64_t>(w.session_status))
-                             .Bind(2, ToStorageMicros(w.activity_at))
-                             .Bind(3, next_seq)
-                             .Bind(4, r.tenant_id)
-                             .Bind(5, r.session_id)
-                             .Run());
     }
     for (const ContextEntry& x : w.context) {
       CV_SQL(q, c,
