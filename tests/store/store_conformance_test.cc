@@ -416,6 +416,36 @@ TEST_P(StoreConformance, ChannelsRoundTripEveryField) {
   EXPECT_TRUE(absl::IsNotFound(store_->CreateChannel(MakeChannel("ch_2", "ten_x", clock_.Now()))));
 }
 
+// Rows read on every request (a store may keep them in memory): a read
+// after a change sees the change.
+TEST_P(StoreConformance, ReadsAfterAChangeSeeIt) {
+  AddTenant("ten_a", "a");
+  Channel c = MakeChannel("ch_1", "ten_a", clock_.Now());
+  ASSERT_TRUE(store_->CreateChannel(c).ok());
+  for (int round = 0; round < 2; ++round) ASSERT_TRUE(store_->GetChannel("ten_a", "ch_1").ok());
+  c.name = "renamed";
+  c.enabled = true;
+  ASSERT_TRUE(store_->UpdateChannel(c).ok());
+  auto updated = store_->GetChannel("ten_a", "ch_1");
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->name, "renamed");
+  EXPECT_TRUE(updated->enabled);
+  ASSERT_TRUE(store_->DeleteChannel("ten_a", "ch_1").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetChannel("ten_a", "ch_1").status()));
+
+  ASSERT_TRUE(store_->CreateApiKey(MakeKey("key_bot", "ten_a", {Role::kBot})).ok());
+  for (int round = 0; round < 2; ++round) ASSERT_TRUE(store_->FindApiKeyForAuth("key_bot").ok());
+  ASSERT_TRUE(store_->DeleteApiKey("ten_a", "key_bot").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->FindApiKeyForAuth("key_bot").status()));
+
+  for (int round = 0; round < 2; ++round) ASSERT_TRUE(store_->GetSettings("ten_a").ok());
+  ASSERT_TRUE(store_->PutSettings("ten_a", TenantSettings{false, "DE", 7, 3}).ok());
+  auto settings = store_->GetSettings("ten_a");
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(settings->default_region, "DE");
+  EXPECT_EQ(settings->default_retention_days, 7);
+}
+
 TEST_P(StoreConformance, ChannelsUpdateListAndDeleteWithinATenant) {
   AddTenant("ten_a", "a");
   AddTenant("ten_b", "b");

@@ -215,6 +215,15 @@ Statement& BindChannel(Statement& q, const Channel& c) {
       .Bind(19, ToStorageMicros(c.updated_at));
 }
 
+// The cache key of a channel: ids never hold a NUL.
+std::string ChannelKey(std::string_view tenant_id, std::string_view channel_id) {
+  std::string key;
+  key.reserve(tenant_id.size() + 1 + channel_id.size());
+  key.append(tenant_id).push_back('\0');
+  key.append(channel_id);
+  return key;
+}
+
 absl::Status Renamed(absl::Status s, std::string_view what) {
   if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError(std::string(what));
   return s;
@@ -310,7 +319,9 @@ absl::StatusOr<ApiKey> SqliteStore::GetApiKey(std::string_view tenant_id, std::s
 }
 
 absl::StatusOr<ApiKey> SqliteStore::FindApiKeyForAuth(std::string_view key_id) {
-  return readers_->With([&](Connection& c) -> absl::StatusOr<ApiKey> {
+  if (auto hit = api_keys_.Get(key_id)) return *std::move(hit);
+  const uint64_t read_at = api_keys_.generation();
+  auto key = readers_->With([&](Connection& c) -> absl::StatusOr<ApiKey> {
     CV_SQL(q, c,
            "SELECT " CV_API_KEY_COLUMNS
            " FROM api_keys "
@@ -319,6 +330,8 @@ absl::StatusOr<ApiKey> SqliteStore::FindApiKeyForAuth(std::string_view key_id) {
     if (!row) return absl::NotFoundError("api key not found");
     return ApiKeyFromRow(*q);
   });
+  if (key.ok()) api_keys_.Put(std::string(key_id), *key, read_at);
+  return key;
 }
 
 absl::StatusOr<Page<ApiKey>> SqliteStore::ListApiKeys(std::string_view tenant_id,
@@ -334,7 +347,7 @@ absl::StatusOr<Page<ApiKey>> SqliteStore::ListApiKeys(std::string_view tenant_id
 }
 
 absl::Status SqliteStore::DeleteApiKey(std::string_view tenant_id, std::string_view key_id) {
-  return writer_->Write([&](Connection& c) -> absl::Status {
+  absl::Status deleted = writer_->Write([&](Connection& c) -> absl::Status {
     CV_SQL(find, c, "SELECT roles FROM api_keys WHERE tenant_id = ? AND id = ?");
     CV_ASSIGN_OR_RETURN(bool row, find->Bind(1, tenant_id).Bind(2, key_id).Step());
     if (!row) return absl::NotFoundError("api key not found");
@@ -351,6 +364,8 @@ absl::Status SqliteStore::DeleteApiKey(std::string_view tenant_id, std::string_v
     CV_SQL(del, c, "DELETE FROM api_keys WHERE tenant_id = ? AND id = ?");
     return del->Bind(1, tenant_id).Bind(2, key_id).Run();
   });
+  api_keys_.Invalidate(key_id);
+  return deleted;
 }
 
 absl::Status SqliteStore::AddIndexEntries(const std::vector<BlindIndexEntry>& entries) {
@@ -505,7 +520,9 @@ absl::StatusOr<int64_t> SqliteStore::DeleteRule(std::string_view tenant_id,
 }
 
 absl::StatusOr<TenantSettings> SqliteStore::GetSettings(std::string_view tenant_id) {
-  return readers_->With([&](Connection& c) -> absl::StatusOr<TenantSettings> {
+  if (auto hit = settings_.Get(tenant_id)) return *std::move(hit);
+  const uint64_t read_at = settings_.generation();
+  auto found = readers_->With([&](Connection& c) -> absl::StatusOr<TenantSettings> {
     CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");
     CV_ASSIGN_OR_RETURN(bool exists, t->Bind(1, tenant_id).Step());
     if (!exists) return absl::NotFoundError("tenant not found");
@@ -522,10 +539,12 @@ absl::StatusOr<TenantSettings> SqliteStore::GetSettings(std::string_view tenant_
     }
     return settings;
   });
+  if (found.ok()) settings_.Put(std::string(tenant_id), *found, read_at);
+  return found;
 }
 
 absl::Status SqliteStore::PutSettings(std::string_view tenant_id, const TenantSettings& settings) {
-  return writer_->Write([&](Connection& c) -> absl::Status {
+  absl::Status put = writer_->Write([&](Connection& c) -> absl::Status {
     CV_RETURN_IF_ERROR(TenantExists(c, tenant_id));
     CV_SQL(q, c,
            "INSERT INTO tenant_settings (tenant_id, hipaa_mode, default_region, "
@@ -539,6 +558,8 @@ absl::Status SqliteStore::PutSettings(std::string_view tenant_id, const TenantSe
         .Bind(5, int64_t{settings.erase_due_days})
         .Run();
   });
+  settings_.Invalidate(tenant_id);
+  return put;
 }
 
 absl::Status SqliteStore::CreateChannel(const Channel& channel) {
@@ -553,12 +574,17 @@ absl::Status SqliteStore::CreateChannel(const Channel& channel) {
 
 absl::StatusOr<Channel> SqliteStore::GetChannel(std::string_view tenant_id,
                                                 std::string_view channel_id) {
-  return readers_->With([&](Connection& c) -> absl::StatusOr<Channel> {
+  std::string key = ChannelKey(tenant_id, channel_id);
+  if (auto hit = channels_.Get(key)) return *std::move(hit);
+  const uint64_t read_at = channels_.generation();
+  auto channel = readers_->With([&](Connection& c) -> absl::StatusOr<Channel> {
     CV_SQL(q, c, "SELECT " CV_CHANNEL_COLUMNS " FROM channels WHERE tenant_id = ? AND id = ?");
     CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, channel_id).Step());
     if (!row) return absl::NotFoundError("channel not found");
     return ChannelFromRow(*q);
   });
+  if (channel.ok()) channels_.Put(std::move(key), *channel, read_at);
+  return channel;
 }
 
 absl::StatusOr<Page<Channel>> SqliteStore::ListChannels(std::string_view tenant_id,
@@ -573,7 +599,7 @@ absl::StatusOr<Page<Channel>> SqliteStore::ListChannels(std::string_view tenant_
 }
 
 absl::Status SqliteStore::UpdateChannel(const Channel& channel) {
-  return writer_->Write([&](Connection& c) -> absl::Status {
+  absl::Status updated = writer_->Write([&](Connection& c) -> absl::Status {
     CV_SQL(q, c,
            "UPDATE channels SET type = ?3, name = ?4, address = ?5, region = ?6, "
            "credentials = ?7, credential_names = ?8, acknowledgment = ?9, consent = ?10, "
@@ -584,15 +610,19 @@ absl::Status SqliteStore::UpdateChannel(const Channel& channel) {
     if (c.Changes() == 0) return absl::NotFoundError("channel not found");
     return absl::OkStatus();
   });
+  channels_.Invalidate(ChannelKey(channel.tenant_id, channel.id));
+  return updated;
 }
 
 absl::Status SqliteStore::DeleteChannel(std::string_view tenant_id, std::string_view channel_id) {
-  return writer_->Write([&](Connection& c) -> absl::Status {
+  absl::Status deleted = writer_->Write([&](Connection& c) -> absl::Status {
     CV_SQL(q, c, "DELETE FROM channels WHERE tenant_id = ? AND id = ?");
     CV_RETURN_IF_ERROR(q->Bind(1, tenant_id).Bind(2, channel_id).Run());
     if (c.Changes() == 0) return absl::NotFoundError("channel not found");
     return absl::OkStatus();
   });
+  channels_.Invalidate(ChannelKey(tenant_id, channel_id));
+  return deleted;
 }
 
 }  // namespace convault

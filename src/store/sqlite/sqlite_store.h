@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "store/sqlite/group_commit_writer.h"
 #include "store/sqlite/read_pool.h"
+#include "store/sqlite/row_cache.h"
 #include "store/store.h"
 
 namespace convault {
@@ -164,6 +165,11 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<sqlite::GroupCommitWriter> writer_;
   std::unique_ptr<sqlite::ReadPool> readers_;
+  // Read on every request; changed only through this store (the CLI, the
+  // only other process that writes, adds tenants and keys: new ids).
+  sqlite::RowCache<ApiKey> api_keys_{4096};
+  sqlite::RowCache<Channel> channels_{4096};
+  sqlite::RowCache<TenantSettings> settings_{4096};
 };
 
 }  // namespace convault

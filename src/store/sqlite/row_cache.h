@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+
+namespace convault::sqlite {
+
+// Rows that almost every request reads and that rarely change (API keys,
+// channels, tenant settings), kept in memory by the store that writes them.
+// Only found rows are kept. A writer calls Invalidate after its commit; a
+// reader notes generation() before it reads the database and passes it to
+// Put, which drops the row if an invalidation came in between (the row
+// read may be the one before the change).
+// Correct as long as every change to these rows goes through the store that
+// owns the cache, in this process (docs/messaging.md, "Performance").
+// Thread safety: all methods may be called concurrently.
+template <typename V>
+class RowCache {
+ public:
+  explicit RowCache(size_t capacity) : capacity_(capacity) {}
+
+  std::optional<V> Get(std::string_view key) {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = rows_.find(absl::string_view(key.data(), key.size()));
+    if (it == rows_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  uint64_t generation() {
+    absl::ReaderMutexLock lock(&mu_);
+    return generation_;
+  }
+
+  void Put(std::string key, V value, uint64_t read_at) {
+    absl::MutexLock lock(&mu_);
+    if (read_at != generation_) return;
+    if (rows_.size() >= capacity_) rows_.clear();
+    rows_.insert_or_assign(std::move(key), std::move(value));
+  }
+
+  void Invalidate(std::string_view key) {
+    absl::MutexLock lock(&mu_);
+    ++generation_;
+    rows_.erase(absl::string_view(key.data(), key.size()));
+  }
+
+ private:
+  const size_t capacity_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, V> rows_ ABSL_GUARDED_BY(mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace convault::sqlite
