@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -121,6 +123,37 @@ TEST(SqliteStore, ASecondProcessCanWriteBesideARunningOne) {
   EXPECT_TRUE(cli->FindTenantByName("a").ok());
   ASSERT_TRUE(server->CreateApiKey(Key("key_c", "ten_b")).ok());
   EXPECT_TRUE(cli->GetApiKey("ten_b", "key_c").ok());
+}
+
+// The writer checkpoints the log at the configured length (the log file is
+// reused from its start after each checkpoint, so its size stays near it).
+TEST(SqliteStore, CheckpointsTheLogAtTheConfiguredLength) {
+  for (int pages : {10, 4000}) {
+    SCOPED_TRACE(pages);
+    TempDir dir;
+    const std::string path = dir.File("c.db");
+    SqliteStore::Options o;
+    o.path = path;
+    o.checkpoint_pages = pages;
+    auto store = SqliteStore::Open(o, SystemClock::Get());
+    ASSERT_TRUE(store.ok()) << store.status();
+    Tenant t{"ten_a", "a", absl::FromUnixSeconds(5)};
+    ASSERT_TRUE((*store)->CreateTenant(t, Key("key_0", "ten_a")).ok());
+    std::error_code ec;
+    const auto before = std::filesystem::file_size(path + "-wal", ec);  // the migrations
+    ASSERT_FALSE(ec);
+    for (int i = 1; i <= 300; ++i) {
+      ASSERT_TRUE((*store)->CreateApiKey(Key("key_" + std::to_string(i), "ten_a")).ok());
+    }
+    const auto wal = std::filesystem::file_size(path + "-wal", ec);
+    ASSERT_FALSE(ec);
+    const uint64_t frame = 4096 + 24;
+    if (pages == 10) {
+      EXPECT_LE(wal, std::max<uint64_t>(before, 40 * frame));
+    } else {
+      EXPECT_GE(wal, before + 300 * frame);  // a commit after another, none copied back yet
+    }
+  }
 }
 
 TEST(SqliteConnection, IsDurableAndKeepsStatementJournalsInMemory) {

@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
@@ -238,6 +241,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const Options& op
   auto conn = Connection::Open(options.path, co);
   if (!conn.ok()) return conn.status();
   CV_RETURN_IF_ERROR(sqlite::ApplyMigrations(**conn, sqlite::DataMigrations(), clock.Now()));
+  CV_RETURN_IF_ERROR((*conn)->Exec(
+      absl::StrCat("PRAGMA wal_autocheckpoint=", std::max(1, options.checkpoint_pages)).c_str()));
   auto readers = sqlite::ReadPool::Open(options.path, options.read_connections, co);
   if (!readers.ok()) return readers.status();
   auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(*conn), options.max_batch,
