@@ -125,7 +125,7 @@ const std::vector<Field>& Fields() {
             "messaging.sweep_interval_seconds", 1, 3600,
             "how often idle sessions are made inactive or ended",
             [](Config& c, int64_t v) { c.messaging.sweep_interval_seconds = static_cast<int>(v); }),
-        IntField("http.io_threads", 0, 256, "network threads (0: one per core)",
+        IntField("http.io_threads", 0, 256, "network threads (0: half the cores, at least one)",
                  [](Config& c, int64_t v) { c.http.io_threads = static_cast<int>(v); }),
         IntField("http.handler_threads", 1, 4096, "request handler threads",
                  [](Config& c, int64_t v) { c.http.handler_threads = static_cast<int>(v); }),

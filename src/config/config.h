@@ -14,7 +14,7 @@ namespace convault {
 // HTTP server limits and threads. Defaults suit a small production install.
 struct HttpOptions {
   ListenAddress listen{"127.0.0.1", 8080};
-  int io_threads = 0;                   // 0: one per core
+  int io_threads = 0;                   // 0: half the cores, at least one
   int handler_threads = 32;             // blocking request handlers (store commits wait here)
   int64_t max_body_bytes = 1 << 20;     // larger bodies get 413
   int64_t max_header_bytes = 16 << 10;  // larger header blocks get 431
