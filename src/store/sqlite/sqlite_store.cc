@@ -218,7 +218,7 @@ Statement& BindChannel(Statement& q, const Channel& c) {
       .Bind(19, ToStorageMicros(c.updated_at));
 }
 
-// The cache key of a channel: ids never hold a NUL.
+// The cache key of a channel (tenant ids, made by the server, hold no NUL).
 std::string ChannelKey(std::string_view tenant_id, std::string_view channel_id) {
   std::string key;
   key.reserve(tenant_id.size() + 1 + channel_id.size());
