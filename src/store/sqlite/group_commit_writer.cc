@@ -78,11 +78,7 @@ void GroupCommitWriter::RunBatch(std::deque<Pending*>& batch) {
   // First try: the operations straight in the transaction. A savepoint per
   // operation would copy every page each one touches into a statement
   // journal, for the rare batch in which one fails.
-  absl::Status begin = conn_->Exec("BEGIN IMMEDIATE");
-  if (!begin.ok()) {
-    for (Pending* p : batch) p->result = begin;
-    return;
-  }
+  if (!Begin(batch)) return;
   bool all_ok = true;
   for (Pending* p : batch) {
     p->result = p->op(*conn_);
@@ -98,11 +94,7 @@ void GroupCommitWriter::RunBatch(std::deque<Pending*>& batch) {
   // One failed: start over, each operation in a savepoint of its own, so
   // that the failing one rolls back alone and the others still commit.
   conn_->Exec("ROLLBACK").IgnoreError();
-  begin = conn_->Exec("BEGIN IMMEDIATE");
-  if (!begin.ok()) {
-    for (Pending* p : batch) p->result = begin;
-    return;
-  }
+  if (!Begin(batch)) return;
   for (Pending* p : batch) {
     absl::Status s = conn_->Exec("SAVEPOINT op");
     if (s.ok()) s = p->op(*conn_);
@@ -115,6 +107,13 @@ void GroupCommitWriter::RunBatch(std::deque<Pending*>& batch) {
     p->result = s;
   }
   Commit(batch);
+}
+
+bool GroupCommitWriter::Begin(std::deque<Pending*>& batch) {
+  absl::Status begin = conn_->Exec("BEGIN IMMEDIATE");
+  if (begin.ok()) return true;
+  for (Pending* p : batch) p->result = begin;
+  return false;
 }
 
 void GroupCommitWriter::Commit(std::deque<Pending*>& batch) {

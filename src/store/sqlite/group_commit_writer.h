@@ -60,6 +60,9 @@ class GroupCommitWriter {
   absl::Status Enqueue(Pending& pending);
   void Loop();
   void RunBatch(std::deque<Pending*>& batch);
+  // BEGIN IMMEDIATE; on failure, the batch's result. COMMIT, or its error
+  // for the operations that succeeded.
+  bool Begin(std::deque<Pending*>& batch);
   void Commit(std::deque<Pending*>& batch);
 
   std::unique_ptr<Connection> conn_;

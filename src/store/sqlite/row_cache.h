@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
@@ -13,10 +14,9 @@ namespace convault::sqlite {
 
 // Rows that almost every request reads and that rarely change (API keys,
 // channels, tenant settings), kept in memory by the store that writes them.
-// Only found rows are kept. A writer calls Invalidate after its commit; a
-// reader notes generation() before it reads the database and passes it to
-// Put, which drops the row if an invalidation came in between (the row
-// read may be the one before the change).
+// Only found rows are kept. A writer calls Invalidate after its commit; a row
+// read from the database while an invalidation came in is not kept (it may be
+// the row from before the change).
 // Correct as long as every change to these rows goes through the store that
 // owns the cache, in this process (docs/messaging.md, "Performance").
 // Thread safety: all methods may be called concurrently.
@@ -32,16 +32,25 @@ class RowCache {
     return it->second;
   }
 
-  uint64_t generation() {
-    absl::ReaderMutexLock lock(&mu_);
-    return generation_;
-  }
-
-  void Put(std::string key, V value, uint64_t read_at) {
-    absl::MutexLock lock(&mu_);
-    if (read_at != generation_) return;
-    if (rows_.size() >= capacity_) rows_.clear();
-    rows_.insert_or_assign(std::move(key), std::move(value));
+  // The kept row for `key`, or what `read()` (an absl::StatusOr<V>) returns,
+  // kept when found and no invalidation came in while it read.
+  template <typename Read>
+  absl::StatusOr<V> GetOrRead(std::string_view key, Read read) {
+    if (auto hit = Get(key)) return *std::move(hit);
+    uint64_t read_at;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      read_at = generation_;
+    }
+    absl::StatusOr<V> row = read();
+    if (row.ok()) {
+      absl::MutexLock lock(&mu_);
+      if (read_at == generation_) {
+        if (rows_.size() >= capacity_) rows_.clear();
+        rows_.insert_or_assign(std::string(key), *row);
+      }
+    }
+    return row;
   }
 
   void Invalidate(std::string_view key) {

@@ -324,19 +324,17 @@ absl::StatusOr<ApiKey> SqliteStore::GetApiKey(std::string_view tenant_id, std::s
 }
 
 absl::StatusOr<ApiKey> SqliteStore::FindApiKeyForAuth(std::string_view key_id) {
-  if (auto hit = api_keys_.Get(key_id)) return *std::move(hit);
-  const uint64_t read_at = api_keys_.generation();
-  auto key = readers_->With([&](Connection& c) -> absl::StatusOr<ApiKey> {
-    CV_SQL(q, c,
-           "SELECT " CV_API_KEY_COLUMNS
-           " FROM api_keys "
-           "WHERE id = ?");
-    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, key_id).Step());
-    if (!row) return absl::NotFoundError("api key not found");
-    return ApiKeyFromRow(*q);
+  return api_keys_.GetOrRead(key_id, [&] {
+    return readers_->With([&](Connection& c) -> absl::StatusOr<ApiKey> {
+      CV_SQL(q, c,
+             "SELECT " CV_API_KEY_COLUMNS
+             " FROM api_keys "
+             "WHERE id = ?");
+      CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, key_id).Step());
+      if (!row) return absl::NotFoundError("api key not found");
+      return ApiKeyFromRow(*q);
+    });
   });
-  if (key.ok()) api_keys_.Put(std::string(key_id), *key, read_at);
-  return key;
 }
 
 absl::StatusOr<Page<ApiKey>> SqliteStore::ListApiKeys(std::string_view tenant_id,
@@ -525,27 +523,25 @@ absl::StatusOr<int64_t> SqliteStore::DeleteRule(std::string_view tenant_id,
 }
 
 absl::StatusOr<TenantSettings> SqliteStore::GetSettings(std::string_view tenant_id) {
-  if (auto hit = settings_.Get(tenant_id)) return *std::move(hit);
-  const uint64_t read_at = settings_.generation();
-  auto found = readers_->With([&](Connection& c) -> absl::StatusOr<TenantSettings> {
-    CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");
-    CV_ASSIGN_OR_RETURN(bool exists, t->Bind(1, tenant_id).Step());
-    if (!exists) return absl::NotFoundError("tenant not found");
-    CV_SQL(q, c,
-           "SELECT hipaa_mode, default_region, default_retention_days, erase_due_days "
-           "FROM tenant_settings WHERE tenant_id = ?");
-    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
-    TenantSettings settings;
-    if (row) {
-      settings.hipaa_mode = q->Int(0) != 0;
-      settings.default_region = q->Text(1);
-      settings.default_retention_days = static_cast<int>(q->Int(2));
-      settings.erase_due_days = static_cast<int>(q->Int(3));
-    }
-    return settings;
+  return settings_.GetOrRead(tenant_id, [&] {
+    return readers_->With([&](Connection& c) -> absl::StatusOr<TenantSettings> {
+      CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");
+      CV_ASSIGN_OR_RETURN(bool exists, t->Bind(1, tenant_id).Step());
+      if (!exists) return absl::NotFoundError("tenant not found");
+      CV_SQL(q, c,
+             "SELECT hipaa_mode, default_region, default_retention_days, erase_due_days "
+             "FROM tenant_settings WHERE tenant_id = ?");
+      CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Step());
+      TenantSettings settings;
+      if (row) {
+        settings.hipaa_mode = q->Int(0) != 0;
+        settings.default_region = q->Text(1);
+        settings.default_retention_days = static_cast<int>(q->Int(2));
+        settings.erase_due_days = static_cast<int>(q->Int(3));
+      }
+      return settings;
+    });
   });
-  if (found.ok()) settings_.Put(std::string(tenant_id), *found, read_at);
-  return found;
 }
 
 absl::Status SqliteStore::PutSettings(std::string_view tenant_id, const TenantSettings& settings) {
@@ -579,17 +575,14 @@ absl::Status SqliteStore::CreateChannel(const Channel& channel) {
 
 absl::StatusOr<Channel> SqliteStore::GetChannel(std::string_view tenant_id,
                                                 std::string_view channel_id) {
-  std::string key = ChannelKey(tenant_id, channel_id);
-  if (auto hit = channels_.Get(key)) return *std::move(hit);
-  const uint64_t read_at = channels_.generation();
-  auto channel = readers_->With([&](Connection& c) -> absl::StatusOr<Channel> {
-    CV_SQL(q, c, "SELECT " CV_CHANNEL_COLUMNS " FROM channels WHERE tenant_id = ? AND id = ?");
-    CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, channel_id).Step());
-    if (!row) return absl::NotFoundError("channel not found");
-    return ChannelFromRow(*q);
+  return channels_.GetOrRead(ChannelKey(tenant_id, channel_id), [&] {
+    return readers_->With([&](Connection& c) -> absl::StatusOr<Channel> {
+      CV_SQL(q, c, "SELECT " CV_CHANNEL_COLUMNS " FROM channels WHERE tenant_id = ? AND id = ?");
+      CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, tenant_id).Bind(2, channel_id).Step());
+      if (!row) return absl::NotFoundError("channel not found");
+      return ChannelFromRow(*q);
+    });
   });
-  if (channel.ok()) channels_.Put(std::move(key), *channel, read_at);
-  return channel;
 }
 
 absl::StatusOr<Page<Channel>> SqliteStore::ListChannels(std::string_view tenant_id,
