@@ -54,6 +54,24 @@ int64_t QueryInt(const std::string& path, const char* sql) {
   return v;
 }
 
+// The details of SQLite's plan for `sql`, one line each.
+std::string QueryPlan(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  std::string plan;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) ==
+      SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      plan += "\n";
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return plan;
+}
+
 TEST(SqliteStore, RecordsEveryMigrationInSchemaMigrations) {
   TempDir dir;
   std::string path = dir.File("data.db");
@@ -76,6 +94,41 @@ TEST(SqliteStore, MigrationsAreNumberedInOrder) {
     EXPECT_EQ(m.version, last + 1) << m.name;
     last = m.version;
   }
+}
+
+// Migration 18: sessions get the minute of their last activity, and the
+// sweep's index walks one status of one channel (not its ended sessions).
+TEST(SqliteStore, MigratesSessionsToActivityMinutesAndSweepsByStatus) {
+  TempDir dir;
+  std::string path = dir.File("data.db");
+  {
+    auto conn = sqlite::Connection::Open(path, {});
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    const auto& all = sqlite::DataMigrations();
+    std::vector<sqlite::Migration> before(all.begin(), all.begin() + 17);
+    ASSERT_TRUE(sqlite::ApplyMigrations(**conn, before, absl::Now()).ok());
+    ASSERT_TRUE((*conn)
+                    ->Exec("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'a', 0);"
+                           "INSERT INTO sessions (tenant_id, id, channel_id, end_user_id, status, "
+                           "started_at, last_activity_at, next_seq) VALUES ('ten_a', 'ses_1', "
+                           "'ch_1', 'eu_1', 4, 0, 1800000030000000, 2)")
+                    .ok());
+  }
+  auto store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(QueryInt(path, "SELECT activity_minute FROM sessions WHERE id = 'ses_1'"),
+            1800000030 / 60);
+  EXPECT_NE(QueryPlan(path,
+                      "UPDATE sessions SET status = 4 WHERE tenant_id = 'a' AND channel_id = 'b' "
+                      "AND status IN (1, 2, 3) AND activity_minute <= 5 AND last_activity_at < 7")
+                .find("sessions_to_sweep (tenant_id=? AND channel_id=? AND status=? AND "
+                      "activity_minute<?)"),
+            std::string::npos);
+  auto swept =
+      store->SweepSessions("ten_a", "ch_1", absl::FromUnixSeconds(1800000031),
+                           absl::FromUnixSeconds(1800000031), absl::FromUnixSeconds(1800000100));
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->ended, 1);
 }
 
 TEST(SqliteStore, DataSurvivesReopen) {

@@ -1030,6 +1030,44 @@ TEST_P(StoreConformance, SweepMakesIdleSessionsInactiveThenEndsThem) {
   EXPECT_EQ(s1->ended_at, now);
 }
 
+// The SQLite store finds sessions to sweep by the minute of their last
+// activity; the cutoff is still the exact time, and later messages and
+// replies in the same minute or the next still count as activity.
+TEST_P(StoreConformance, SweepCutsAtTheExactTimeOfTheLastActivity) {
+  AddTenant("ten_a", "a");
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000) + absl::Seconds(30);
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, t0)).ok());
+  auto sweep = [&](absl::Time inactive_before) {
+    auto counts = store_->SweepSessions("ten_a", "ch_1", inactive_before,
+                                        inactive_before - absl::Hours(24), inactive_before);
+    return counts.ok() ? counts->made_inactive : -1;
+  };
+  EXPECT_EQ(sweep(t0), 0);
+  // A message later in the same minute, then a reply in the next minute.
+  InboundWrite second =
+      MakeInbound("ten_a", "m2", "eu_1", false, "ses_1", false, t0 + absl::Seconds(20));
+  second.compared_end_users = {"eu_1"};
+  ASSERT_TRUE(store_->CommitInbound(second).ok());
+  EXPECT_EQ(sweep(t0 + absl::Seconds(20)), 0);
+  EntriesWrite reply;
+  reply.tenant_id = "ten_a";
+  reply.session_id = "ses_1";
+  reply.activity_at = t0 + absl::Seconds(50);
+  convault::Entry e;
+  e.id = "ent_reply";
+  e.tenant_id = "ten_a";
+  e.session_id = "ses_1";
+  e.end_user_id = "eu_1";
+  e.created_at = reply.activity_at;
+  reply.entries = {e};
+  ASSERT_TRUE(store_->AppendEntries(reply).ok());
+  EXPECT_EQ(sweep(t0 + absl::Seconds(50)), 0);
+  EXPECT_EQ(store_->GetSession("ten_a", "ses_1")->status, SessionStatus::kWaiting);
+  EXPECT_EQ(sweep(t0 + absl::Seconds(50) + absl::Microseconds(1)), 1);
+  EXPECT_EQ(store_->GetSession("ten_a", "ses_1")->status, SessionStatus::kInactive);
+}
+
 TEST_P(StoreConformance, OutboxRowsAreClaimedLeasedRetriedAndFinished) {
   AddTenant("ten_a", "a");
   absl::Time t0 = clock_.Now();

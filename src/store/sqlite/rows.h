@@ -5,10 +5,16 @@
 
 #include "absl/status/statusor.h"
 #include "common/status.h"
+#include "common/time_format.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
 
 namespace convault::sqlite {
+
+// The minute of a session's last activity, which the sweep indexes name
+// instead of the exact time (migrations/data/0018_activity_minute.sql).
+// Monotone in `t`: a time before a cutoff has a minute at most the cutoff's.
+inline int64_t ActivityMinute(absl::Time t) { return ToStorageMicros(t) / 60'000'000; }
 
 // Every row of a prepared query, converted by `from_row`.
 template <typename T, typename FromRow>

@@ -9,6 +9,7 @@
 
 namespace convault {
 
+using sqlite::ActivityMinute;
 using sqlite::Connection;
 using sqlite::Statement;
 
@@ -52,6 +53,37 @@ Session SessionFromRow(const Statement& s) {
   x.end_reason = s.Text(8);
   x.next_seq = s.Int(9);
   return x;
+}
+
+// Sets a session's last activity and next sequence number, and its status
+// when `status` differs from `old_status`. SQLite rewrites the entries of
+// every index that names a column of the SET clause, changed or not, so the
+// status and the activity minute are named only when they change: most
+// messages then touch the session row alone.
+absl::Status UpdateSession(Connection& c, std::string_view tenant_id, std::string_view session_id,
+                           int64_t old_status, int64_t status, int64_t old_minute,
+                           absl::Time activity_at, int64_t next_seq) {
+  // Indexed by (status changes) * 2 + (minute changes); the statement cache
+  // is keyed by the address of the text.
+  static constexpr const char* kUpdates[] = {
+      "UPDATE sessions SET last_activity_at = ?4, next_seq = ?5 WHERE tenant_id = ?1 AND id = ?2",
+      "UPDATE sessions SET last_activity_at = ?4, next_seq = ?5, activity_minute = ?6 "
+      "WHERE tenant_id = ?1 AND id = ?2",
+      "UPDATE sessions SET status = ?3, last_activity_at = ?4, next_seq = ?5 "
+      "WHERE tenant_id = ?1 AND id = ?2",
+      "UPDATE sessions SET status = ?3, last_activity_at = ?4, next_seq = ?5, "
+      "activity_minute = ?6 WHERE tenant_id = ?1 AND id = ?2",
+  };
+  const int64_t minute = ActivityMinute(activity_at);
+  const bool status_changes = status != old_status;
+  const bool minute_changes = minute != old_minute;
+  auto update = c.Prepare(kUpdates[(status_changes ? 2 : 0) + (minute_changes ? 1 : 0)]);
+  if (!update.ok()) return update.status();
+  Connection::Use u(**update);
+  u->Bind(1, tenant_id).Bind(2, session_id).Bind(4, ToStorageMicros(activity_at)).Bind(5, next_seq);
+  if (status_changes) u->Bind(3, status);
+  if (minute_changes) u->Bind(6, minute);
+  return u->Run();
 }
 
 #define CV_ENTRY_COLUMNS                                                                         \
@@ -255,7 +287,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
       const Session& s = *w.new_session;
       CV_SQL(q, c,
              "INSERT INTO sessions (" CV_SESSION_COLUMNS
-             ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', ?)");
+             ", activity_minute) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', ?, ?)");
       // The row is written once, with its final status, activity and next_seq.
       absl::Status inserted = q->Bind(1, s.id)
                                   .Bind(2, s.tenant_id)
@@ -265,36 +297,28 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                                   .Bind(6, ToStorageMicros(s.started_at))
                                   .Bind(7, ToStorageMicros(s.last_activity_at))
                                   .Bind(8, static_cast<int64_t>(1 + w.entries.size()))
+                                  .Bind(9, ActivityMinute(s.last_activity_at))
                                   .Run();
       if (absl::IsAlreadyExists(inserted)) return Stale("another session was opened meanwhile");
       CV_RETURN_IF_ERROR(inserted);
     } else {
       int64_t status = 0;
+      int64_t minute = 0;
       {
-        CV_SQL(q, c, "SELECT status, next_seq FROM sessions WHERE tenant_id = ? AND id = ?");
+        CV_SQL(q, c,
+               "SELECT status, next_seq, activity_minute FROM sessions WHERE tenant_id = ? AND "
+               "id = ?");
         CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, r.tenant_id).Bind(2, r.session_id).Step());
         if (!row || q->Int(0) == static_cast<int64_t>(SessionStatus::kEnded)) {
           return Stale("the session ended meanwhile");
         }
         status = q->Int(0);
         next_seq = q->Int(1);
+        minute = q->Int(2);
       }
-      // The status column only when it changes: SQLite rewrites the entries
-      // of every index that names a column of the SET clause (the open-session
-      // and ended-session indexes name the status), changed or not.
-      const bool status_changes = status != static_cast<int64_t>(w.session_status);
-      auto update =
-          c.Prepare(status_changes ? "UPDATE sessions SET status = ?3, last_activity_at = ?4, "
-                                     "next_seq = ?5 WHERE tenant_id = ?1 AND id = ?2"
-                                   : "UPDATE sessions SET last_activity_at = ?4, next_seq = ?5 "
-                                     "WHERE tenant_id = ?1 AND id = ?2");
-      if (!update.ok()) return update.status();
-      Connection::Use u(**update);
-      u->Bind(1, r.tenant_id).Bind(2, r.session_id);
-      if (status_changes) u->Bind(3, static_cast<int64_t>(w.session_status));
-      CV_RETURN_IF_ERROR(u->Bind(4, ToStorageMicros(w.activity_at))
-                             .Bind(5, next_seq + static_cast<int64_t>(w.entries.size()))
-                             .Run());
+      CV_RETURN_IF_ERROR(UpdateSession(
+          c, r.tenant_id, r.session_id, status, static_cast<int64_t>(w.session_status), minute,
+          w.activity_at, next_seq + static_cast<int64_t>(w.entries.size())));
     }
     for (Entry e : w.entries) {
       e.seq = next_seq++;
@@ -491,14 +515,16 @@ absl::StatusOr<std::vector<Entry>> SqliteStore::AppendEntries(const EntriesWrite
   std::vector<Entry> stored;
   absl::Status written = writer_->Write([&](Connection& c) -> absl::Status {
     stored.clear();
-    CV_SQL(q, c, "SELECT status, next_seq FROM sessions WHERE tenant_id = ? AND id = ?");
+    CV_SQL(q, c,
+           "SELECT status, next_seq, activity_minute FROM sessions WHERE tenant_id = ? AND id = ?");
     CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, w.tenant_id).Bind(2, w.session_id).Step());
     if (!row) return absl::NotFoundError("session not found");
     if (q->Int(0) == static_cast<int64_t>(SessionStatus::kEnded)) {
       return WithCode(absl::FailedPreconditionError("the session has ended"), "session_ended");
     }
-    int64_t status = q->Int(0);
+    const int64_t old_status = q->Int(0);
     int64_t next_seq = q->Int(1);
+    const int64_t minute = q->Int(2);
     for (Entry e : w.entries) {
       e.seq = next_seq++;
       CV_RETURN_IF_ERROR(InsertEntry(c, e));
@@ -507,16 +533,10 @@ absl::StatusOr<std::vector<Entry>> SqliteStore::AppendEntries(const EntriesWrite
     CV_RETURN_IF_ERROR(InsertParticipants(c, w.participants));
     CV_RETURN_IF_ERROR(InsertOutbox(c, w.outbox));
     CV_RETURN_IF_ERROR(InsertTokens(c, w.tokens));
-    if (w.session_status.has_value()) status = static_cast<int64_t>(*w.session_status);
-    CV_SQL(up, c,
-           "UPDATE sessions SET status = ?, last_activity_at = ?, next_seq = ? "
-           "WHERE tenant_id = ? AND id = ?");
-    return up->Bind(1, status)
-        .Bind(2, ToStorageMicros(w.activity_at))
-        .Bind(3, next_seq)
-        .Bind(4, w.tenant_id)
-        .Bind(5, w.session_id)
-        .Run();
+    const int64_t status =
+        w.session_status.has_value() ? static_cast<int64_t>(*w.session_status) : old_status;
+    return UpdateSession(c, w.tenant_id, w.session_id, old_status, status, minute, w.activity_at,
+                         next_seq);
   });
   if (!written.ok()) return written;
   return stored;
@@ -554,19 +574,22 @@ absl::StatusOr<SweepCounts> SqliteStore::SweepSessions(std::string_view tenant_i
     // End first, so that a session made inactive now is not ended in the same sweep.
     CV_SQL(end, c,
            "UPDATE sessions SET status = 5, ended_at = ?, end_reason = 'inactivity' "
-           "WHERE tenant_id = ? AND channel_id = ? AND status = 4 AND last_activity_at < ?");
+           "WHERE tenant_id = ? AND channel_id = ? AND status = 4 AND activity_minute <= ? AND "
+           "last_activity_at < ?");
     CV_RETURN_IF_ERROR(end->Bind(1, ToStorageMicros(now))
                            .Bind(2, tenant_id)
                            .Bind(3, channel_id)
-                           .Bind(4, ToStorageMicros(end_before))
+                           .Bind(4, ActivityMinute(end_before))
+                           .Bind(5, ToStorageMicros(end_before))
                            .Run());
     counts.ended = c.Changes();
     CV_SQL(idle, c,
            "UPDATE sessions SET status = 4 WHERE tenant_id = ? AND channel_id = ? AND "
-           "status IN (1, 2, 3) AND last_activity_at < ?");
+           "status IN (1, 2, 3) AND activity_minute <= ? AND last_activity_at < ?");
     CV_RETURN_IF_ERROR(idle->Bind(1, tenant_id)
                            .Bind(2, channel_id)
-                           .Bind(3, ToStorageMicros(inactive_before))
+                           .Bind(3, ActivityMinute(inactive_before))
+                           .Bind(4, ToStorageMicros(inactive_before))
                            .Run());
     counts.made_inactive = c.Changes();
     return absl::OkStatus();

@@ -294,11 +294,13 @@ absl::StatusOr<RetentionBatch> SqliteStore::ExpireSessions(std::string_view tena
       CV_SQL(q, c,
              "SELECT s.id, s.end_user_id FROM sessions s JOIN end_users u ON u.tenant_id = "
              "s.tenant_id AND u.id = s.end_user_id WHERE s.tenant_id = ? AND s.channel_id = ? AND "
-             "s.last_activity_at < ? AND u.legal_hold = 0 ORDER BY s.last_activity_at LIMIT ?");
+             "s.activity_minute <= ? AND s.last_activity_at < ? AND u.legal_hold = 0 "
+             "ORDER BY s.activity_minute LIMIT ?");
       q->Bind(1, tenant_id)
           .Bind(2, channel_id)
-          .Bind(3, ToStorageMicros(before))
-          .Bind(4, int64_t{limit});
+          .Bind(3, sqlite::ActivityMinute(before))
+          .Bind(4, ToStorageMicros(before))
+          .Bind(5, int64_t{limit});
       while (true) {
         CV_ASSIGN_OR_RETURN(bool row, q->Step());
         if (!row) break;
