@@ -107,17 +107,9 @@ absl::StatusOr<IngestResult> IngestPipeline::Ingest(const Channel& channel,
   if (!channel.enabled) {
     return WithCode(absl::FailedPreconditionError("the channel is disabled"), "conflict");
   }
-  auto seen = store_.FindInbound(channel.tenant_id, channel.id, message.message_id);
-  if (!seen.ok()) return seen.status();
-  if (seen->has_value()) {
-    const InboundRecord& r = **seen;
-    return IngestResult{r.entry_id,
-                        r.session_id,
-                        r.end_user_id,
-                        true,
-                        ParseRedactions(r.redactions),
-                        r.acknowledgment_entry_id};
-  }
+  // A repeated message_id is found by the commit, which answers with what
+  // the first one stored and writes nothing: a lookup here first would cost
+  // every message a read for the few that platforms send twice.
   auto region_or = ChannelRegion(store_, channel);
   if (!region_or.ok()) return region_or.status();
   const std::string& region = *region_or;
@@ -229,10 +221,14 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     return absl::OkStatus();
   };
 
-  // 3. The session.
-  auto open = store_.FindActiveSession(tenant, channel.id, end_user_id);
-  if (!open.ok()) return open.status();
-  bool first_of_session = !open->has_value();
+  // 3. The session (a new end user has none yet).
+  std::optional<Session> open;
+  if (!w.new_end_user.has_value()) {
+    auto found = store_.FindActiveSession(tenant, channel.id, end_user_id);
+    if (!found.ok()) return found.status();
+    open = std::move(*found);
+  }
+  bool first_of_session = !open.has_value();
   if (first_of_session) {
     Session s;
     s.id = ids_.NewId("ses");
@@ -263,7 +259,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     w.participants.push_back(std::move(p));
     w.session_status = SessionStatus::kWaiting;
   } else {
-    const Session& s = **open;
+    const Session& s = *open;
     w.record.session_id = s.id;
     // A customer writing again: an inactive or new session waits for an answer.
     w.session_status =

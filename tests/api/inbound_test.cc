@@ -125,6 +125,34 @@ TEST(InboundApi, MasksSealsAcknowledgesAndAnswersAfterCommit) {
                   .empty());
 }
 
+// The commit finds a repeated message_id (there is no lookup before it): a
+// repeat that would open a session or an end user of its own still answers
+// the first message's ids and stores nothing.
+TEST(InboundApi, RepeatsStoreNothingEvenWhenTheyWouldOpenASessionOrAnEndUser) {
+  Fixture f;
+  auto& c = f.server.client();
+  auto first = f.Post(Message("m-1", "hello")).Json();
+  const std::string session = first["session_id"].get<std::string>();
+  ASSERT_EQ(c.PostJson("/v1/sessions/" + session + "/end", f.server.admin_key(), {}).status, 200);
+  auto after_end = f.Post(Message("m-1", "hello")).Json();
+  EXPECT_TRUE(after_end["duplicate"].get<bool>());
+  EXPECT_EQ(after_end["session_id"], session);
+  EXPECT_EQ(after_end["entry_id"], first["entry_id"]);
+  nlohmann::json other = Message("m-1", "from someone else");
+  other["from"]["platform_key"] = "visitor-2";
+  auto from_other = f.Post(other).Json();
+  EXPECT_TRUE(from_other["duplicate"].get<bool>());
+  EXPECT_EQ(from_other["end_user_id"], first["end_user_id"]);
+  auto sessions = c.Get("/v1/sessions?channel_id=" + f.channel, f.server.admin_key()).Json();
+  EXPECT_EQ(sessions["items"].size(), 1u);
+  auto others = c.Get("/v1/end-users?channel_id=" + f.channel + "&platform_key=visitor-2",
+                      f.server.admin_key())
+                    .Json();
+  EXPECT_TRUE(others["items"].empty());
+  auto entries = c.Get("/v1/sessions/" + session + "/entries", f.server.admin_key()).Json();
+  EXPECT_EQ(entries["items"].size(), 2u);  // m-1 and its acknowledgment
+}
+
 TEST(InboundApi, RepeatsAreAnsweredReturningUsersContinueTheirSession) {
   Fixture f;
   auto& c = f.server.client();
