@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
+#include "store/sqlite/wal_write_buffer.h"
 
 namespace convault::sqlite {
 
@@ -90,7 +91,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create) flags |= SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, BufferedWalVfs());
   if (rc != SQLITE_OK) {
     absl::Status s = ErrorStatus(rc, "open database");
     sqlite3_close_v2(db);
@@ -101,8 +102,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   std::unique_ptr<Connection> conn(new Connection(db));
   // WAL lets readers (other threads, the CLI) work beside the writer;
   // synchronous=FULL makes every commit durable before it is acknowledged.
-  // temp_store=MEMORY keeps statement journals (the writer runs each
-  // operation of a group commit in a savepoint, which copies every page it
+  // temp_store=MEMORY keeps statement journals (a group commit that is run
+  // again puts each operation in a savepoint, which copies every page it
   // touches) and sort files in memory: no temp files, no write syscalls.
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
