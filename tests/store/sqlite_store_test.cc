@@ -14,11 +14,13 @@
 #include "gtest/gtest.h"
 #include "store/sqlite/group_commit_writer.h"
 #include "store/sqlite/migrator.h"
+#include "support/sqlite_query.h"
 #include "support/temp_dir.h"
 
 namespace convault {
 namespace {
 
+using testing::QueryInt;
 using testing::TempDir;
 
 std::unique_ptr<SqliteStore> OpenStore(const std::string& path) {
@@ -38,20 +40,6 @@ ApiKey Key(const std::string& id, const std::string& tenant) {
   k.secret_hash = std::string(32, 'h');
   k.created_at = absl::FromUnixSeconds(5);
   return k;
-}
-
-int64_t QueryInt(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* st = nullptr;
-  int64_t v = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    v = sqlite3_column_int64(st, 0);
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
 }
 
 // The details of SQLite's plan for `sql`, one line each.

@@ -9,11 +9,13 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "support/sqlite_query.h"
 #include "support/temp_dir.h"
 
 namespace convault::sqlite {
 namespace {
 
+using testing::QueryInt;
 using testing::TempDir;
 
 sqlite3* OpenThrough(const std::string& path, const char* vfs) {
@@ -31,17 +33,6 @@ void Exec(sqlite3* db, const std::string& sql) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
   EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (error != nullptr ? error : "");
   sqlite3_free(error);
-}
-
-int64_t Int(sqlite3* db, const char* sql) {
-  sqlite3_stmt* st = nullptr;
-  int64_t v = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    v = sqlite3_column_int64(st, 0);
-  }
-  sqlite3_finalize(st);
-  return v;
 }
 
 // Write calls this process has made (Linux /proc/self/io "syscw").
@@ -76,19 +67,19 @@ TEST(BufferedWalVfs, CommitsAreReadableEverywhereAndSurviveReopen) {
       Exec(writer, "INSERT INTO t (v) VALUES (randomblob(4000))");
     }
     // Read back within the transaction: pages the small cache spilled.
-    EXPECT_EQ(Int(writer, "SELECT COUNT(*) FROM t"), rows + count);
-    EXPECT_EQ(Int(writer, "SELECT SUM(length(v)) FROM t"), bytes + count * 4000);
+    EXPECT_EQ(QueryInt(writer, "SELECT COUNT(*) FROM t"), rows + count);
+    EXPECT_EQ(QueryInt(writer, "SELECT SUM(length(v)) FROM t"), bytes + count * 4000);
     Exec(writer, "COMMIT");
     rows += count;
     bytes += count * 4000;
-    EXPECT_EQ(Int(other, "SELECT COUNT(*) FROM t"), rows) << round;
-    EXPECT_EQ(Int(plain, "SELECT SUM(length(v)) FROM t"), bytes) << round;
+    EXPECT_EQ(QueryInt(other, "SELECT COUNT(*) FROM t"), rows) << round;
+    EXPECT_EQ(QueryInt(plain, "SELECT SUM(length(v)) FROM t"), bytes) << round;
   }
   sqlite3_close(other);
   sqlite3_close(plain);
   sqlite3_close(writer);
   sqlite3* again = OpenThrough(path, nullptr);
-  EXPECT_EQ(Int(again, "SELECT COUNT(*) FROM t"), rows);
+  EXPECT_EQ(QueryInt(again, "SELECT COUNT(*) FROM t"), rows);
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(again, "PRAGMA integrity_check", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
