@@ -56,9 +56,11 @@ int WalRead(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
 
 int WalWrite(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
   WalFile* w = Wal(f);
-  if (w->held > 0 && (offset != w->start + w->held || w->held + amount > kCapacity)) {
+  if (w->held > 0 &&
+      (offset != w->start + w->held || w->held + amount > kCapacity || amount > kMaxWrite)) {
     if (int rc = Flush(w); rc != SQLITE_OK) return rc;
   }
+  // Larger than a page can be (64 KiB): not a frame; written as it comes.
   if (amount > kMaxWrite) return w->real->pMethods->xWrite(w->real, data, amount, offset);
   if (w->buffer == nullptr) {
     // Only a connection that writes needs one.
@@ -170,8 +172,8 @@ int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out
   w->buffer = nullptr;
   int rc = real->xOpen(real, name, w->real, flags, out_flags);
   if (rc != SQLITE_OK) {
-    // SQLite does not close a file whose open failed; the default VFS
-    // closed its own part already if it had one.
+    // SQLite closes a file whose open failed only if its methods are set,
+    // and ours are not: the default VFS's part is closed here if it has any.
     if (w->real->pMethods != nullptr) w->real->pMethods->xClose(w->real);
     return rc;
   }
