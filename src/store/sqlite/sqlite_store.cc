@@ -241,21 +241,26 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const Options& op
   auto conn = Connection::Open(options.path, co);
   if (!conn.ok()) return conn.status();
   CV_RETURN_IF_ERROR(sqlite::ApplyMigrations(**conn, sqlite::DataMigrations(), clock.Now()));
-  CV_RETURN_IF_ERROR((*conn)->Exec(
-      absl::StrCat("PRAGMA wal_autocheckpoint=", std::max(1, options.checkpoint_pages)).c_str()));
+  auto checkpointer = sqlite::Checkpointer::Open(options.path, co, options.checkpoint_pages);
+  if (!checkpointer.ok()) return checkpointer.status();
+  (*checkpointer)->Install(**conn);
   auto readers = sqlite::ReadPool::Open(options.path, options.read_connections, co);
   if (!readers.ok()) return readers.status();
   auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(*conn), options.max_batch,
                                                             options.commit_observer);
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(*readers)));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(writer), std::move(*readers), std::move(*checkpointer)));
 }
 
 SqliteStore::~SqliteStore() { Close(); }
 
 void SqliteStore::Close() {
-  writer_->Stop();
+  writer_->Stop();  // the last commit has reported to the checkpointer
+  checkpointer_->Stop();
   readers_->Close();
 }
+
+int SqliteStore::CheckpointPassesForTesting() { return checkpointer_->PassesForTesting(); }
 
 absl::Status SqliteStore::CheckReady() {
   return readers_->With([](Connection& c) -> absl::Status {
