@@ -60,9 +60,9 @@ class GroupCommitWriter {
   absl::Status Enqueue(Pending& pending);
   void Loop();
   void RunBatch(std::deque<Pending*>& batch);
-  // BEGIN IMMEDIATE; on failure, the batch's result. COMMIT, or its error
-  // for the operations that succeeded.
+  // BEGIN IMMEDIATE; false, with the error as every operation's result, if it fails.
   bool Begin(std::deque<Pending*>& batch);
+  // COMMIT; its error becomes the result of the operations that succeeded.
   void Commit(std::deque<Pending*>& batch);
 
   std::unique_ptr<Connection> conn_;

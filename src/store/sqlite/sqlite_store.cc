@@ -1,8 +1,5 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <algorithm>
-
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
