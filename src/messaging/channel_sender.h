@@ -32,6 +32,14 @@ class ChannelSender {
   virtual ~ChannelSender() = default;
   virtual absl::Status Send(const Channel& channel, const ChannelCredentials& credentials,
                             const OutboundMessage& message) = 0;
+
+  // FailedPrecondition when nothing can ever be sent to `channel` as it is
+  // configured (a byoc channel without an outbound_url): its replies are
+  // then stored dead-lettered, not queued. Cheap: no I/O, no credentials.
+  virtual absl::Status CanDeliver(const Channel& channel) const {
+    (void)channel;
+    return absl::OkStatus();
+  }
 };
 
 }  // namespace convault

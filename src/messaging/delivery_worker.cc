@@ -3,15 +3,19 @@
 #include <random>
 
 #include "common/log.h"
+#include "common/status.h"
 #include "common/strings.h"
 
 namespace convault {
 
 DeliveryWorker::DeliveryWorker(Store& store, ChannelService& channels, ConversationReader& reader,
-                               Clock& clock, Options options)
-    : store_(store), channels_(channels), reader_(reader), clock_(clock), options_(options) {}
-
-void DeliveryWorker::SetSender(ChannelType type, ChannelSender* sender) { senders_[type] = sender; }
+                               const SenderRegistry& senders, Clock& clock, Options options)
+    : store_(store),
+      channels_(channels),
+      reader_(reader),
+      senders_(senders),
+      clock_(clock),
+      options_(options) {}
 
 absl::Duration DeliveryWorker::Backoff(int attempts) const {
   absl::Duration d = options_.base_backoff;
@@ -26,10 +30,9 @@ absl::Status DeliveryWorker::Deliver(const OutboxItem& item) {
   auto channel = store_.GetChannel(item.tenant_id, item.channel_id);
   if (absl::IsNotFound(channel.status())) return absl::FailedPreconditionError("channel removed");
   if (!channel.ok()) return absl::UnavailableError("channel not readable");
-  auto sender = senders_.find(channel->type);
-  if (sender == senders_.end()) {
-    return absl::FailedPreconditionError("no sender for this channel type in this build");
-  }
+  // Queued before the channel lost its way out (an outbound_url removed).
+  CV_RETURN_IF_ERROR(senders_.CanDeliver(*channel));
+  ChannelSender* sender = senders_.Find(channel->type);
   auto session = store_.GetSession(item.tenant_id, item.session_id);
   if (!session.ok()) return absl::FailedPreconditionError("session not found");
   auto stored = store_.GetEntry(item.tenant_id, item.entry_id);
@@ -49,7 +52,7 @@ absl::Status DeliveryWorker::Deliver(const OutboxItem& item) {
   if (entry.text) m.text = Sensitive<std::string>(*entry.text);
   if (entry.payload_json) m.payload_json = Sensitive<std::string>(*entry.payload_json);
   m.sent_at = entry.entry.created_at;
-  return sender->second->Send(*channel, *credentials, m);
+  return sender->Send(*channel, *credentials, m);
 }
 
 absl::StatusOr<DeliveryWorker::Counts> DeliveryWorker::RunOnce() {

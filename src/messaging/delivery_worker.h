@@ -1,13 +1,11 @@
 #pragma once
 
-#include <map>
-
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
-#include "messaging/channel_sender.h"
 #include "messaging/channel_service.h"
 #include "messaging/conversation_reader.h"
+#include "messaging/sender_registry.h"
 #include "store/store.h"
 
 namespace convault {
@@ -34,13 +32,12 @@ class DeliveryWorker {
     int dead_lettered = 0;
   };
 
-  DeliveryWorker(Store& store, ChannelService& channels, ConversationReader& reader, Clock& clock,
-                 Options options);
-  DeliveryWorker(Store& store, ChannelService& channels, ConversationReader& reader, Clock& clock)
-      : DeliveryWorker(store, channels, reader, clock, Options{}) {}
-
-  // REQUIRES: before the first RunOnce. `sender` outlives this worker.
-  void SetSender(ChannelType type, ChannelSender* sender);
+  // `senders` outlives this worker.
+  DeliveryWorker(Store& store, ChannelService& channels, ConversationReader& reader,
+                 const SenderRegistry& senders, Clock& clock, Options options);
+  DeliveryWorker(Store& store, ChannelService& channels, ConversationReader& reader,
+                 const SenderRegistry& senders, Clock& clock)
+      : DeliveryWorker(store, channels, reader, senders, clock, Options{}) {}
 
   // One batch of due rows.
   absl::StatusOr<Counts> RunOnce();
@@ -56,9 +53,9 @@ class DeliveryWorker {
   Store& store_;
   ChannelService& channels_;
   ConversationReader& reader_;
+  const SenderRegistry& senders_;
   Clock& clock_;
   Options options_;
-  std::map<ChannelType, ChannelSender*> senders_;
 };
 
 }  // namespace convault

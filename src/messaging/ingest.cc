@@ -96,9 +96,15 @@ absl::StatusOr<EndUserMatch> MatchEndUser(Store& store, crypto::FieldCipher& cip
 }
 
 IngestPipeline::IngestPipeline(Store& store, crypto::FieldCipher& cipher,
-                               crypto::BlindIndexer& blind, RuleService& rules, Clock& clock,
-                               IdGenerator& ids)
-    : store_(store), cipher_(cipher), blind_(blind), rules_(rules), clock_(clock), ids_(ids) {
+                               crypto::BlindIndexer& blind, RuleService& rules,
+                               const SenderRegistry& senders, Clock& clock, IdGenerator& ids)
+    : store_(store),
+      cipher_(cipher),
+      blind_(blind),
+      rules_(rules),
+      senders_(senders),
+      clock_(clock),
+      ids_(ids) {
   identifiers_ = *redact::Policy::Compile(*redact::RulesForDetectors({"email", "phone"}));
 }
 
@@ -400,7 +406,9 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   w.record.redactions = RedactionsJson(counts);
   w.entries.push_back(std::move(e));
 
-  // A system message to the end user: stored, queued for delivery.
+  // A system message to the end user: stored, queued for delivery (or, when
+  // the channel cannot deliver anything, stored dead-lettered).
+  const bool deliverable = senders_.CanDeliver(channel).ok();
   auto queue_system_reply = [&](const std::string& text,
                                 const Json& payload) -> absl::StatusOr<std::string> {
     Entry reply;
@@ -411,7 +419,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     reply.created_at = now;
     reply.direction = Direction::kOutbound;
     reply.actor = ActorType::kSystem;
-    reply.delivery_status = DeliveryStatus::kQueued;
+    reply.delivery_status = deliverable ? DeliveryStatus::kQueued : DeliveryStatus::kDeadLettered;
     reply.rule_set_version = compiled->version;
     reply.redactions = "{}";
     auto sealed = cipher_.Seal(Field(tenant, "entry", reply.id, "message", subject), text);
@@ -421,15 +429,17 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
         cipher_.Seal(Field(tenant, "entry", reply.id, "payload", subject), payload.dump());
     if (!sealed_payload.ok()) return sealed_payload.status();
     reply.payload_sealed = std::move(*sealed_payload);
-    OutboxItem out;
-    out.id = ids_.NewId("out");
-    out.tenant_id = tenant;
-    out.channel_id = channel.id;
-    out.session_id = session_id;
-    out.entry_id = reply.id;
-    out.next_attempt_at = now;
-    out.created_at = now;
-    w.outbox.push_back(std::move(out));
+    if (deliverable) {
+      OutboxItem out;
+      out.id = ids_.NewId("out");
+      out.tenant_id = tenant;
+      out.channel_id = channel.id;
+      out.session_id = session_id;
+      out.entry_id = reply.id;
+      out.next_attempt_at = now;
+      out.created_at = now;
+      w.outbox.push_back(std::move(out));
+    }
     std::string id = reply.id;
     w.entries.push_back(std::move(reply));
     return id;

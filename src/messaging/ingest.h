@@ -9,6 +9,7 @@
 #include "crypto/field_cipher.h"
 #include "messaging/inbound_message.h"
 #include "messaging/rule_service.h"
+#include "messaging/sender_registry.h"
 #include "model/channel.h"
 #include "store/store.h"
 
@@ -26,14 +27,16 @@ namespace convault {
 //     for the platform key, the name, and emails and phone numbers in the text
 //     and context values;
 //  6. on a session's first customer message, the channel's acknowledgment as a
-//     system entry queued for delivery;
+//     system entry queued for delivery (stored dead-lettered when the channel
+//     cannot deliver: SenderRegistry::CanDeliver);
 //  7. one CommitInbound (group commit); the answer only after it.
 // A concurrent writer that makes the view stale (Aborted) is retried.
 // Thread safety: safe for concurrent use.
 class IngestPipeline {
  public:
+  // `senders` outlives this pipeline.
   IngestPipeline(Store& store, crypto::FieldCipher& cipher, crypto::BlindIndexer& blind,
-                 RuleService& rules, Clock& clock, IdGenerator& ids);
+                 RuleService& rules, const SenderRegistry& senders, Clock& clock, IdGenerator& ids);
 
   // InvalidArgument for a platform key that does not normalize;
   // FailedPrecondition for a disabled channel.
@@ -56,6 +59,7 @@ class IngestPipeline {
   crypto::FieldCipher& cipher_;
   crypto::BlindIndexer& blind_;
   RuleService& rules_;
+  const SenderRegistry& senders_;
   Clock& clock_;
   IdGenerator& ids_;
   std::shared_ptr<const redact::Policy> identifiers_;  // email and phone, to index

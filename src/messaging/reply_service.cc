@@ -49,7 +49,8 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   e.created_at = now;
   e.direction = Direction::kOutbound;
   e.actor = reply.actor;
-  e.delivery_status = DeliveryStatus::kQueued;
+  const bool deliverable = senders_.CanDeliver(*channel).ok();
+  e.delivery_status = deliverable ? DeliveryStatus::kQueued : DeliveryStatus::kDeadLettered;
   e.rule_set_version = compiled->version;
   TokenVault vault(cipher_);
   auto keep_tokens = [&](std::vector<redact::TokenizedValue>& values) -> absl::Status {
@@ -93,7 +94,9 @@ absl::StatusOr<OpenedEntry> ReplyService::Send(std::string_view tenant_id,
   w.tenant_id = tenant;
   w.session_id = session->id;
   w.entries.push_back(e);
-  w.outbox.push_back({ids_.NewId("out"), tenant, channel->id, session->id, e.id, 0, now, now});
+  if (deliverable) {
+    w.outbox.push_back({ids_.NewId("out"), tenant, channel->id, session->id, e.id, 0, now, now});
+  }
   w.tokens = std::move(tokens);
   w.session_status = SessionStatus::kActive;
   w.activity_at = now;

@@ -10,6 +10,7 @@
 #include "crypto/field_cipher.h"
 #include "messaging/conversation_reader.h"
 #include "messaging/rule_service.h"
+#include "messaging/sender_registry.h"
 #include "store/store.h"
 
 namespace convault {
@@ -24,12 +25,21 @@ struct Reply {
 
 // Stores replies: masked with the tenant's rules for (channel, agent or bot),
 // sealed under the end user's DEK, queued in the outbox for the delivery
-// worker, the session made active. Thread safety: safe for concurrent use.
+// worker (stored dead-lettered when the channel cannot deliver:
+// SenderRegistry::CanDeliver), the session made active. Thread safety: safe for concurrent use.
 class ReplyService {
  public:
+  // `senders` outlives this service.
   ReplyService(Store& store, crypto::FieldCipher& cipher, RuleService& rules,
-               ConversationReader& reader, Clock& clock, IdGenerator& ids)
-      : store_(store), cipher_(cipher), rules_(rules), reader_(reader), clock_(clock), ids_(ids) {}
+               ConversationReader& reader, const SenderRegistry& senders, Clock& clock,
+               IdGenerator& ids)
+      : store_(store),
+        cipher_(cipher),
+        rules_(rules),
+        reader_(reader),
+        senders_(senders),
+        clock_(clock),
+        ids_(ids) {}
 
   // NotFound (session); FailedPrecondition "session_ended".
   absl::StatusOr<OpenedEntry> Send(std::string_view tenant_id, std::string_view session_id,
@@ -40,6 +50,7 @@ class ReplyService {
   crypto::FieldCipher& cipher_;
   RuleService& rules_;
   ConversationReader& reader_;
+  const SenderRegistry& senders_;
   Clock& clock_;
   IdGenerator& ids_;
 };

@@ -142,12 +142,15 @@ absl::Status App::Serve() {
   channels_handler_->Register(router_);
   settings_handler_ = std::make_unique<SettingsHandler>(*store_);
   settings_handler_->Register(router_);
+  http_client_ = std::make_unique<CurlHttpClient>();
+  byoc_sender_ = std::make_unique<ByocSender>(*http_client_);
+  senders_.Set(ChannelType::kByoc, byoc_sender_.get());
   ingest_ = std::make_unique<IngestPipeline>(*store_, *field_cipher_, *blind_index_, *rules_,
-                                             clock_, ids_);
+                                             senders_, clock_, ids_);
   inbound_handler_ = std::make_unique<InboundHandler>(*channels_, *ingest_, config_.messaging);
   inbound_handler_->Register(router_);
-  replies_ =
-      std::make_unique<ReplyService>(*store_, *field_cipher_, *rules_, *reader_, clock_, ids_);
+  replies_ = std::make_unique<ReplyService>(*store_, *field_cipher_, *rules_, *reader_, senders_,
+                                            clock_, ids_);
   reapply_ = std::make_unique<ReapplyService>(*store_, *field_cipher_, *rules_, *transcripts_,
                                               clock_, ids_);
   rules_handler_ = std::make_unique<SensitiveDataRulesHandler>(*rules_, reapply_.get());
@@ -232,10 +235,7 @@ absl::Status App::Serve() {
       if (*moved == 0) return;
     }
   });
-  http_client_ = std::make_unique<CurlHttpClient>();
-  byoc_sender_ = std::make_unique<ByocSender>(*http_client_);
-  delivery_ = std::make_unique<DeliveryWorker>(*store_, *channels_, *reader_, clock_);
-  delivery_->SetSender(ChannelType::kByoc, byoc_sender_.get());
+  delivery_ = std::make_unique<DeliveryWorker>(*store_, *channels_, *reader_, senders_, clock_);
   delivery_jobs_ = std::make_unique<PeriodicJob>(
       absl::Milliseconds(config_.messaging.delivery_interval_ms), [this] {
         while (true) {

@@ -41,6 +41,7 @@
 #include "messaging/delivery_worker.h"
 #include "messaging/reapply.h"
 #include "messaging/reply_service.h"
+#include "messaging/sender_registry.h"
 #include "messaging/transcripts.h"
 #include "privacy/audit_log.h"
 #include "privacy/bulk_export.h"
@@ -135,6 +136,10 @@ class App {
   std::unique_ptr<ChannelService> channels_;
   std::unique_ptr<ChannelsHandler> channels_handler_;
   std::unique_ptr<SettingsHandler> settings_handler_;
+  // The senders outlive everything that queues or delivers replies.
+  std::unique_ptr<HttpClient> http_client_;
+  std::unique_ptr<ByocSender> byoc_sender_;
+  SenderRegistry senders_;
   std::unique_ptr<IngestPipeline> ingest_;
   std::unique_ptr<InboundHandler> inbound_handler_;
   std::unique_ptr<ConversationReader> reader_;
@@ -161,8 +166,6 @@ class App {
   std::unique_ptr<SessionsHandler> sessions_handler_;
   std::unique_ptr<SessionSweeper> sweeper_;
   std::unique_ptr<PeriodicJob> session_jobs_;
-  std::unique_ptr<HttpClient> http_client_;
-  std::unique_ptr<ByocSender> byoc_sender_;
   std::unique_ptr<DeliveryWorker> delivery_;
   std::unique_ptr<PeriodicJob> delivery_jobs_;
   std::unique_ptr<EndUsersHandler> end_users_handler_;

@@ -22,12 +22,12 @@ struct Fixture {
   TestServer server{[](Config& c) { c.messaging.delivery_interval_ms = 60000; }};
   std::string channel, integration, agent, session;
 
-  explicit Fixture(bool with_secret = true) {
+  explicit Fixture(bool with_secret = true, bool with_outbound_url = true) {
     auto& c = server.client();
     nlohmann::json ch = {{"type", "byoc"},
                          {"name", "site"},
-                         {"outbound_url", receiver.Url("/replies")},
                          {"acknowledgment", {{"enabled", true}, {"text", "Recorded."}}}};
+    if (with_outbound_url) ch["outbound_url"] = receiver.Url("/replies");
     if (with_secret) ch["credentials"] = {{"signing_secret", kSecret}};
     Response r = c.PostJson("/v1/channels", server.admin_key(), ch);
     EXPECT_EQ(r.status, 201) << r.body;
@@ -124,6 +124,36 @@ TEST(Delivery, PermanentRefusalsAndExhaustedRetriesAreDeadLettered) {
     EXPECT_EQ(f.worker().RunOnce()->dead_lettered, 1);
     EXPECT_TRUE(f.receiver.Requests().empty());
   }
+}
+
+TEST(Delivery, ReceiveOnlyChannelsStoreRepliesDeadLetteredAndQueueNothing) {
+  Fixture f(/*with_secret=*/true, /*with_outbound_url=*/false);
+  auto& c = f.server.client();
+  // The acknowledgment is in the transcript, dead-lettered from the start.
+  auto entries = f.Entries();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1]["actor_type"], "system");
+  EXPECT_EQ(entries[1]["delivery_status"], "dead_lettered");
+  Response reply = c.PostJson("/v1/sessions/" + f.session + "/entries", f.agent, {{"text", "hi"}});
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.Json()["delivery_status"], "dead_lettered");
+  // Nothing was queued: the worker finds nothing to claim.
+  auto counts = f.worker().RunOnce();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->sent + counts->retried + counts->dead_lettered, 0);
+  EXPECT_TRUE(f.receiver.Requests().empty());
+
+  // Given a way out, the next reply is queued and sent.
+  nlohmann::json way_out = {{"outbound_url", f.receiver.Url("/replies")}};
+  Response patched = c.Send("PATCH", "/v1/channels/" + f.channel, f.server.admin_key(),
+                            way_out.dump(), {{"Content-Type", "application/json"}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  reply = c.PostJson("/v1/sessions/" + f.session + "/entries", f.agent, {{"text", "again"}});
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.Json()["delivery_status"], "queued");
+  EXPECT_EQ(f.worker().RunOnce()->sent, 1);
+  ASSERT_EQ(f.receiver.Requests().size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(f.receiver.Requests()[0].body)["text"], "again");
 }
 
 TEST(Delivery, BackoffGrowsAndStaysWithinItsBounds) {

@@ -21,7 +21,8 @@ constexpr char kName[] = "Canary Zebulon Person";
 constexpr char kKey[] = "visitor-CANARY-77f1";
 
 struct Fixture {
-  TestServer server;
+  // Replies stay queued: the delivery worker does not run on its own.
+  TestServer server{[](Config& c) { c.messaging.delivery_interval_ms = 3600 * 1000; }};
   std::string channel;
   std::string integration;
 
@@ -30,6 +31,7 @@ struct Fixture {
     Response ch = c.PostJson("/v1/channels", server.admin_key(),
                              {{"type", "byoc"},
                               {"name", "site"},
+                              {"outbound_url", "http://127.0.0.1:9/replies"},
                               {"acknowledgment",
                                {{"enabled", true},
                                 {"text", "This chat is recorded."},

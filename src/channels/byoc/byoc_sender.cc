@@ -1,6 +1,7 @@
 #include "channels/byoc/byoc_sender.h"
 
 #include "absl/strings/escaping.h"
+#include "common/status.h"
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "crypto/mac.h"
@@ -23,11 +24,16 @@ std::string ByocSender::Body(const OutboundMessage& m) {
   return body.dump();
 }
 
-absl::Status ByocSender::Send(const Channel& channel, const ChannelCredentials& credentials,
-                              const OutboundMessage& message) {
+absl::Status ByocSender::CanDeliver(const Channel& channel) const {
   if (channel.outbound_url.empty()) {
     return absl::FailedPreconditionError("the channel has no outbound_url");
   }
+  return absl::OkStatus();
+}
+
+absl::Status ByocSender::Send(const Channel& channel, const ChannelCredentials& credentials,
+                              const OutboundMessage& message) {
+  CV_RETURN_IF_ERROR(CanDeliver(channel));
   auto secret = credentials.Reveal().find("signing_secret");
   if (secret == credentials.Reveal().end() || secret->second.empty()) {
     return absl::FailedPreconditionError("the channel has no credentials.signing_secret");

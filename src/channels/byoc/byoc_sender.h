@@ -15,6 +15,8 @@ class ByocSender final : public ChannelSender {
   explicit ByocSender(HttpClient& http) : http_(http) {}
   absl::Status Send(const Channel& channel, const ChannelCredentials& credentials,
                     const OutboundMessage& message) override;
+  // A channel without an outbound_url is receive-only.
+  absl::Status CanDeliver(const Channel& channel) const override;
 
   // The body and its signature header value, as sent (for tests and docs).
   static std::string Body(const OutboundMessage& message);
