@@ -17,12 +17,19 @@ absl::Status OpenFailed() { return absl::InvalidArgumentError("ciphertext does n
 
 const uint8_t* U8(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
+// Fetched once: EVP_aes_256_gcm() makes every context initialization look
+// the implementation up in the provider store again.
+const EVP_CIPHER* Aes256Gcm() {
+  static EVP_CIPHER* fetched = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return fetched != nullptr ? fetched : EVP_aes_256_gcm();
+}
+
 // A context with cipher and key set; nonce, AAD and data vary per call.
 EVP_CIPHER_CTX* NewKeyedContext(std::string_view key, bool encrypt) {
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   if (ctx == nullptr) return nullptr;
-  int ok = encrypt ? EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, U8(key), nullptr)
-                   : EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, U8(key), nullptr);
+  int ok = encrypt ? EVP_EncryptInit_ex(ctx, Aes256Gcm(), nullptr, U8(key), nullptr)
+                   : EVP_DecryptInit_ex(ctx, Aes256Gcm(), nullptr, U8(key), nullptr);
   if (ok != 1) {
     EVP_CIPHER_CTX_free(ctx);
     return nullptr;

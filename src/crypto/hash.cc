@@ -1,14 +1,31 @@
 #include "crypto/hash.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 namespace convault::crypto {
+namespace {
+
+// Fetched once: SHA256() looks the algorithm up in the provider store on
+// every call (every authenticated request hashes its key).
+EVP_MD* Sha256Algorithm() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+}  // namespace
 
 std::string Sha256(std::string_view data) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         reinterpret_cast<unsigned char*>(out.data()));
+  EVP_MD* md = Sha256Algorithm();
+  if (md == nullptr ||
+      EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), nullptr,
+                 md, nullptr) != 1) {
+    // Not expected with the default provider; the one-shot call fetches itself.
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+           reinterpret_cast<unsigned char*>(out.data()));
+  }
   return out;
 }
 
