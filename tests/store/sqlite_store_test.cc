@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "gtest/gtest.h"
 #include "store/sqlite/group_commit_writer.h"
+#include "store/sqlite/inbound_queries.h"
 #include "store/sqlite/migrator.h"
 #include "support/sqlite_query.h"
 #include "support/temp_dir.h"
@@ -117,6 +118,40 @@ TEST(SqliteStore, MigratesSessionsToActivityMinutesAndSweepsByStatus) {
                            absl::FromUnixSeconds(1800000031), absl::FromUnixSeconds(1800000100));
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(swept->ended, 1);
+}
+
+// Migration 19 drops the index of inbound records by end user; erasure and
+// retention reach the records through the entries, by keys and indexes only.
+TEST(SqliteStore, ReachesInboundRecordsThroughEntriesWithoutAnIndexOrAScan) {
+  TempDir dir;
+  std::string path = dir.File("data.db");
+  {
+    auto conn = sqlite::Connection::Open(path, {});
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    const auto& all = sqlite::DataMigrations();
+    std::vector<sqlite::Migration> before(all.begin(), all.begin() + 18);
+    ASSERT_TRUE(sqlite::ApplyMigrations(**conn, before, absl::Now()).ok());
+  }
+  const char* kIndexCount = "SELECT count(*) FROM sqlite_schema WHERE name = 'inbound_by_end_user'";
+  EXPECT_EQ(QueryInt(path, kIndexCount), 1);
+  ASSERT_NE(OpenStore(path), nullptr);
+  EXPECT_EQ(QueryInt(path, kIndexCount), 0);
+  for (const char* sql : {sqlite::kDeleteInboundOfSubject, sqlite::kDeleteInboundOfSession}) {
+    std::string plan = QueryPlan(path, sql);
+    EXPECT_NE(plan.find("SEARCH inbound_messages USING PRIMARY KEY (tenant_id=? AND "
+                        "channel_id=? AND external_id=?)"),
+              std::string::npos)
+        << plan;
+    EXPECT_NE(plan.find("entries_in_order (tenant_id=? AND session_id=?)"), std::string::npos)
+        << plan;
+    EXPECT_EQ(plan.find("SCAN"), std::string::npos) << plan;
+  }
+  EXPECT_NE(QueryPlan(path, sqlite::kDeleteInboundOfSubject)
+                .find("sessions_by_end_user (tenant_id=? AND end_user_id=?)"),
+            std::string::npos);
+  EXPECT_NE(QueryPlan(path, sqlite::kDeleteInboundOfSession)
+                .find("SEARCH s USING PRIMARY KEY (tenant_id=? AND id=?)"),
+            std::string::npos);
 }
 
 TEST(SqliteStore, DataSurvivesReopen) {

@@ -690,6 +690,7 @@ TEST_P(StoreConformance, EraseSubjectRemovesEveryRowOfTheSubjectAndNoOther) {
     EXPECT_EQ(store_->ListParticipants(tenant, ses)->size(), 1u);
     EXPECT_TRUE(store_->GetTranscript(tenant, ses).ok());
     EXPECT_EQ(store_->ListConsent(tenant, eu)->size(), 1u);
+    EXPECT_TRUE(store_->FindInbound(tenant, "ch_1", std::string(p) + "m1")->has_value());
   }
   EXPECT_EQ(store_->FindIndexEntries("ten_a", "identifier.email", 77, 10)->size(), 1u);
   // Again: nothing left, all zero.
@@ -718,7 +719,9 @@ TEST_P(StoreConformance, ExpireSessionsDeletesOldSessionsButNotHeldOnes) {
   EXPECT_EQ(batch->emptied_end_users, std::vector<std::string>{"eu_1"});
   EXPECT_TRUE(store_->GetEndUser("ten_a", "eu_1").ok());  // erased by the caller, not here
   EXPECT_TRUE(absl::IsNotFound(store_->GetSession("ten_a", "ses_a").status()));
+  EXPECT_FALSE(store_->FindInbound("ten_a", "ch_1", "am1")->has_value());
   EXPECT_TRUE(store_->GetSession("ten_a", "ses_b").ok());
+  EXPECT_TRUE(store_->FindInbound("ten_a", "ch_1", "bm1")->has_value());
   auto again = store_->ExpireSessions("ten_a", "ch_1", clock_.Now() - absl::Hours(24), 10);
   EXPECT_EQ(again->deleted.sessions, 0);
   EXPECT_TRUE(store_->ExpireSessions("ten_a", "ch_1", old, 10)->emptied_end_users.empty());

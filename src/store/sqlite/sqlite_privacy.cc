@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "common/time_format.h"
+#include "store/sqlite/inbound_queries.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -319,8 +320,7 @@ absl::StatusOr<RetentionBatch> SqliteStore::ExpireSessions(std::string_view tena
         "DELETE FROM context_entries WHERE tenant_id = ?1 AND session_id = ?2",
         "DELETE FROM transcripts WHERE tenant_id = ?1 AND session_id = ?2",
         "DELETE FROM outbox WHERE tenant_id = ?1 AND session_id = ?2",
-        "DELETE FROM inbound_messages WHERE tenant_id = ?1 AND end_user_id = ?3 AND session_id = "
-        "?2",
+        sqlite::kDeleteInboundOfSession,  // through the entries: before them
         "DELETE FROM entries WHERE tenant_id = ?1 AND session_id = ?2",
         "DELETE FROM sessions WHERE tenant_id = ?1 AND id = ?2",
     };
@@ -442,6 +442,7 @@ absl::StatusOr<ErasureCounts> SqliteStore::EraseSubject(std::string_view tenant_
       int64_t* count;
     };
     std::vector<Step> steps = {
+        {sqlite::kDeleteInboundOfSubject, &n.inbound_records},  // through the entries: first
         {absl::StrCat("DELETE FROM participants WHERE tenant_id = ?1 AND session_id IN ",
                       kSessionsOf),
          &n.participants},
@@ -459,8 +460,6 @@ absl::StatusOr<ErasureCounts> SqliteStore::EraseSubject(std::string_view tenant_
         {"DELETE FROM tokens WHERE tenant_id = ?1 AND end_user_id = ?2", &n.tokens},
         {"DELETE FROM consent_records WHERE tenant_id = ?1 AND end_user_id = ?2",
          &n.consent_records},
-        {"DELETE FROM inbound_messages WHERE tenant_id = ?1 AND end_user_id = ?2",
-         &n.inbound_records},
         {"DELETE FROM blind_index WHERE tenant_id = ?1 AND subject_id = ?2", &n.index_entries},
         {"DELETE FROM idempotent_responses WHERE tenant_id = ?1 AND subject_id = ?2",
          &n.idempotent_responses},
