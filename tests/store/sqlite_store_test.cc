@@ -85,24 +85,29 @@ TEST(SqliteStore, MigrationsAreNumberedInOrder) {
   }
 }
 
+// A database at schema `version` (the first `version` data migrations), for
+// `setup` to fill before the store migrates it the rest of the way.
+void CreateAtVersion(const std::string& path, size_t version, const char* setup = nullptr) {
+  auto conn = sqlite::Connection::Open(path, {});
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  const auto& all = sqlite::DataMigrations();
+  std::vector<sqlite::Migration> before(all.begin(), all.begin() + version);
+  ASSERT_TRUE(sqlite::ApplyMigrations(**conn, before, absl::Now()).ok());
+  if (setup != nullptr) {
+    ASSERT_TRUE((*conn)->Exec(setup).ok());
+  }
+}
+
 // Migration 18: sessions get the minute of their last activity, and the
 // sweep's index walks one status of one channel (not its ended sessions).
 TEST(SqliteStore, MigratesSessionsToActivityMinutesAndSweepsByStatus) {
   TempDir dir;
   std::string path = dir.File("data.db");
-  {
-    auto conn = sqlite::Connection::Open(path, {});
-    ASSERT_TRUE(conn.ok()) << conn.status();
-    const auto& all = sqlite::DataMigrations();
-    std::vector<sqlite::Migration> before(all.begin(), all.begin() + 17);
-    ASSERT_TRUE(sqlite::ApplyMigrations(**conn, before, absl::Now()).ok());
-    ASSERT_TRUE((*conn)
-                    ->Exec("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'a', 0);"
-                           "INSERT INTO sessions (tenant_id, id, channel_id, end_user_id, status, "
-                           "started_at, last_activity_at, next_seq) VALUES ('ten_a', 'ses_1', "
-                           "'ch_1', 'eu_1', 4, 0, 1800000030000000, 2)")
-                    .ok());
-  }
+  CreateAtVersion(path, 17,
+                  "INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'a', 0);"
+                  "INSERT INTO sessions (tenant_id, id, channel_id, end_user_id, status, "
+                  "started_at, last_activity_at, next_seq) VALUES ('ten_a', 'ses_1', "
+                  "'ch_1', 'eu_1', 4, 0, 1800000030000000, 2)");
   auto store = OpenStore(path);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(QueryInt(path, "SELECT activity_minute FROM sessions WHERE id = 'ses_1'"),
@@ -125,13 +130,7 @@ TEST(SqliteStore, MigratesSessionsToActivityMinutesAndSweepsByStatus) {
 TEST(SqliteStore, ReachesInboundRecordsThroughEntriesWithoutAnIndexOrAScan) {
   TempDir dir;
   std::string path = dir.File("data.db");
-  {
-    auto conn = sqlite::Connection::Open(path, {});
-    ASSERT_TRUE(conn.ok()) << conn.status();
-    const auto& all = sqlite::DataMigrations();
-    std::vector<sqlite::Migration> before(all.begin(), all.begin() + 18);
-    ASSERT_TRUE(sqlite::ApplyMigrations(**conn, before, absl::Now()).ok());
-  }
+  CreateAtVersion(path, 18);
   const char* kIndexCount = "SELECT count(*) FROM sqlite_schema WHERE name = 'inbound_by_end_user'";
   EXPECT_EQ(QueryInt(path, kIndexCount), 1);
   ASSERT_NE(OpenStore(path), nullptr);
