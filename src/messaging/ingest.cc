@@ -121,7 +121,9 @@ absl::StatusOr<IngestResult> IngestPipeline::Ingest(const Channel& channel,
   const std::string& region = *region_or;
   absl::Status last = absl::OkStatus();
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    auto result = Attempt(channel, message, region);
+    // The first attempt may start from what the last message of the sender
+    // found; the next ones look everything up again.
+    auto result = Attempt(channel, message, region, /*use_known=*/attempt == 0);
     if (!absl::IsAborted(result.status())) return result;
     last = result.status();  // a concurrent writer moved first: look again
   }
@@ -130,7 +132,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Ingest(const Channel& channel,
 
 absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
                                                      const InboundMessage& message,
-                                                     const std::string& region) {
+                                                     const std::string& region, bool use_known) {
   const std::string& tenant = channel.tenant_id;
   absl::Time now = clock_.Now();
   InboundWrite w;
@@ -155,11 +157,31 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   auto token = blind_.Token(tenant, kPlatformKeyIndex, *key);
   if (!token.ok()) return token.status();
   w.platform_key_token = *token;
-  auto match = MatchEndUser(store_, cipher_, channel, *key, *token, region);
-  if (!match.ok()) return match.status();
+  // What the sender's last message found (a hint the commit checks), under a
+  // keyed hash of the platform key.
+  auto sender_hash = blind_.FullHash(tenant, kKnownSenderIndex, *key);
+  if (!sender_hash.ok()) return sender_hash.status();
+  const std::string known_key = absl::StrCat(channel.id, "\x1f", *sender_hash);
+  std::optional<IngestCache::Known> known;
+  if (use_known) {
+    known = known_.Find(known_key);
+  } else {
+    known_.Forget(known_key);
+  }
+  absl::StatusOr<EndUserMatch> match;
+  if (known.has_value()) {
+    match = EndUserMatch{known->end_user_id, known->compared_end_users, known->locale,
+                         known->processing_restricted};
+  } else {
+    match = MatchEndUser(store_, cipher_, channel, *key, *token, region);
+    if (!match.ok()) return match.status();
+  }
   std::string end_user_id = match->end_user_id;
   bool suppressed = false;
-  w.compared_end_users = std::move(match->compared);
+  w.compared_end_users = match->compared;
+  if (!end_user_id.empty()) {
+    w.seen_end_user = InboundWrite::SeenEndUser{match->processing_restricted, match->locale};
+  }
   std::string locale = message.locale;
   if (end_user_id.empty()) {
     EndUser u;
@@ -229,7 +251,13 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
 
   // 3. The session (a new end user has none yet).
   std::optional<Session> open;
-  if (!w.new_end_user.has_value()) {
+  if (known.has_value()) {
+    // Still open, or the commit is Aborted; the store sets its status.
+    Session s;
+    s.id = known->session_id;
+    s.status = SessionStatus::kWaiting;
+    open = std::move(s);
+  } else if (!w.new_end_user.has_value()) {
     auto found = store_.FindActiveSession(tenant, channel.id, end_user_id);
     if (!found.ok()) return found.status();
     open = std::move(*found);
@@ -506,6 +534,16 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   auto committed = store_.CommitInbound(w);
   if (!committed.ok()) return committed.status();
   const InboundRecord& r = committed->record;
+  if (!committed->duplicate) {
+    IngestCache::Known now_known;
+    now_known.end_user_id = r.end_user_id;
+    now_known.locale = w.new_end_user.has_value() ? w.new_end_user->locale : match->locale;
+    now_known.processing_restricted = restricted;
+    now_known.session_id = r.session_id;
+    now_known.compared_end_users = std::move(w.compared_end_users);
+    if (w.new_end_user.has_value()) now_known.compared_end_users.push_back(r.end_user_id);
+    known_.Remember(known_key, std::move(now_known));
+  }
   return IngestResult{r.entry_id,
                       r.session_id,
                       r.end_user_id,

@@ -8,6 +8,7 @@
 #include "crypto/blind_index.h"
 #include "crypto/field_cipher.h"
 #include "messaging/inbound_message.h"
+#include "messaging/ingest_cache.h"
 #include "messaging/rule_service.h"
 #include "messaging/sender_registry.h"
 #include "model/channel.h"
@@ -50,10 +51,13 @@ class IngestPipeline {
   static constexpr const char* kContextIdIndex = "identifier.context_id";
   // Full (untruncated) keyed hashes of the platform keys on the suppression list.
   static constexpr const char* kSuppressionIndex = "suppression.platform_key";
+  // Full keyed hashes of senders' platform keys, in memory only (IngestCache).
+  static constexpr const char* kKnownSenderIndex = "ingest.known_sender";
 
  private:
+  // `use_known`: start from what the sender's last message found.
   absl::StatusOr<IngestResult> Attempt(const Channel& channel, const InboundMessage& message,
-                                       const std::string& region);
+                                       const std::string& region, bool use_known);
 
   Store& store_;
   crypto::FieldCipher& cipher_;
@@ -63,6 +67,7 @@ class IngestPipeline {
   Clock& clock_;
   IdGenerator& ids_;
   std::shared_ptr<const redact::Policy> identifiers_;  // email and phone, to index
+  IngestCache known_{65536};
 };
 
 // The end user of `channel` whose platform key normalizes to `normalized_key`,

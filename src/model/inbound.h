@@ -39,7 +39,17 @@ struct InboundWrite {
   std::string platform_key_index;
   uint64_t platform_key_token = 0;
   std::vector<std::string> compared_end_users;
-  // The session: created with this message, or the active one.
+  // An end user found before the commit (not new): what the caller decided
+  // on. The commit is Aborted when the end user is gone or these differ (a
+  // restriction since, or a view the caller kept from an earlier message).
+  struct SeenEndUser {
+    bool processing_restricted = false;
+    std::string locale;
+  };
+  std::optional<SeenEndUser> seen_end_user;
+  // The session: created with this message (with `session_status`), or the
+  // open one, which the store makes `waiting` unless it is `active` (from
+  // the status it holds, not the caller's).
   std::optional<Session> new_session;
   SessionStatus session_status = SessionStatus::kWaiting;
   absl::Time activity_at;

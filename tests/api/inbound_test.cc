@@ -291,6 +291,43 @@ TEST(InboundApi, DataFilesHoldNoPlaintextPersonalValues) {
   EXPECT_GE(files, 2);
 }
 
+// The pipeline starts a sender's next message from what their last one found
+// (IngestCache); changes made since, elsewhere, are caught by the commit and
+// cost a retry, never a message stored in the wrong place.
+TEST(InboundApi, ASendersNextMessageSeesChangesMadeElsewhereSince) {
+  Fixture f;
+  auto& c = f.server.client();
+  std::string admin = f.server.admin_key();
+  std::string officer = f.server.CreateKey(admin, {"privacy_officer"}).second;
+  auto first = f.Post(Message("m-1", "hello")).Json();
+  std::string user = first["end_user_id"], session = first["session_id"];
+  // Ended by an agent: the next message opens a new session, acknowledged again.
+  ASSERT_EQ(c.PostJson("/v1/sessions/" + session + "/end", admin, nlohmann::json::object()).status,
+            200);
+  auto second = f.Post(Message("m-2", "still there?")).Json();
+  EXPECT_EQ(second["end_user_id"], user);
+  EXPECT_NE(second["session_id"], session);
+  EXPECT_TRUE(second["acknowledgment_entry_id"].is_string());
+  session = second["session_id"];
+  // Restricted: the message is stored in the open session.
+  Response restricted = c.PostJson("/v1/privacy/requests", officer,
+                                   {{"type", "restrict"}, {"end_user_id", user}, {"reason", "r"}});
+  ASSERT_EQ(restricted.status / 100, 2) << restricted.body;
+  auto third = f.Post(Message("m-3", "and now?")).Json();
+  EXPECT_EQ(third["end_user_id"], user);
+  EXPECT_EQ(third["session_id"], session);
+  // Erased: the same sender is a new end user, in a new session.
+  Response erased = c.PostJson("/v1/privacy/requests", officer,
+                               {{"type", "erase"}, {"end_user_id", user}, {"reason", "r"}});
+  ASSERT_EQ(erased.status / 100, 2) << erased.body;
+  auto fourth = f.Post(Message("m-4", "hello again")).Json();
+  EXPECT_NE(fourth["end_user_id"], user);
+  EXPECT_NE(fourth["session_id"], session);
+  EXPECT_TRUE(fourth["acknowledgment_entry_id"].is_string());
+  ExpectProblem(c.Get("/v1/end-users/" + user, admin), 404, "not_found");
+  EXPECT_EQ(c.Get("/v1/end-users/" + std::string(fourth["end_user_id"]), admin).status, 200);
+}
+
 TEST(InboundApi, AgentAndBotRepliesAreMaskedQueuedAndActivateTheSession) {
   Fixture f;
   auto& c = f.server.client();

@@ -914,6 +914,63 @@ TEST_P(StoreConformance, InboundCommitRefusesAStaleView) {
   EXPECT_FALSE(store_->FindInbound("ten_a", "ch_1", "m4")->has_value());
 }
 
+// A caller may decide on a view of the end user it kept from an earlier
+// message (the ingest pipeline's hint): the commit refuses it when the end
+// user is gone or no longer as seen.
+TEST_P(StoreConformance, InboundCommitChecksTheEndUserTheCallerSaw) {
+  AddTenant("ten_a", "a");
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, clock_.Now()))
+          .ok());
+  auto next = [&](const std::string& id, bool restricted, const std::string& locale) {
+    InboundWrite w = MakeInbound("ten_a", id, "eu_1", false, "ses_1", false, clock_.Now());
+    w.compared_end_users = {"eu_1"};
+    w.seen_end_user = InboundWrite::SeenEndUser{restricted, locale};
+    return store_->CommitInbound(w).status();
+  };
+  EXPECT_TRUE(next("m2", false, "").ok());
+  EXPECT_TRUE(absl::IsAborted(next("m3", true, "")));     // it was not restricted
+  EXPECT_TRUE(absl::IsAborted(next("m3", false, "fr")));  // nor in French
+  ASSERT_TRUE(store_->SetProcessingRestricted("ten_a", "eu_1", true, clock_.Now()).ok());
+  EXPECT_TRUE(absl::IsAborted(next("m3", false, "")));  // restricted since
+  EXPECT_TRUE(next("m3", true, "").ok());
+  ASSERT_TRUE(store_->SetProcessingRestricted("ten_a", "eu_1", false, clock_.Now()).ok());
+  ASSERT_TRUE(store_->EraseSubject("ten_a", "eu_1").ok());
+  EXPECT_TRUE(absl::IsAborted(next("m4", false, "")));  // erased
+  EXPECT_FALSE(store_->FindInbound("ten_a", "ch_1", "m4")->has_value());
+  EXPECT_EQ(store_->ListEntries("ten_a", "ses_1", 0, 10)->size(), 0u);
+}
+
+// A customer's message to an open session makes it waiting unless it is
+// active, from the status the store holds (the caller's may be old).
+TEST_P(StoreConformance, AContinuingMessageLeavesActiveSessionsActiveAndWakesTheOthers) {
+  AddTenant("ten_a", "a");
+  absl::Time t0 = clock_.Now();
+  ASSERT_TRUE(
+      store_->CommitInbound(MakeInbound("ten_a", "m1", "eu_1", true, "ses_1", true, t0)).ok());
+  EntriesWrite reply;
+  reply.tenant_id = "ten_a";
+  reply.session_id = "ses_1";
+  reply.session_status = SessionStatus::kActive;
+  reply.activity_at = t0;
+  ASSERT_TRUE(store_->AppendEntries(reply).ok());
+  InboundWrite m2 = MakeInbound("ten_a", "m2", "eu_1", false, "ses_1", false, t0);
+  m2.compared_end_users = {"eu_1"};
+  m2.session_status = SessionStatus::kWaiting;  // what an old view would say
+  ASSERT_TRUE(store_->CommitInbound(m2).ok());
+  EXPECT_EQ(store_->GetSession("ten_a", "ses_1")->status, SessionStatus::kActive);
+  // Idle: the sweep makes it inactive; the next message makes it waiting.
+  absl::Time later = t0 + absl::Hours(1);
+  auto swept = store_->SweepSessions("ten_a", "ch_1", later, later - absl::Hours(24), later);
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  ASSERT_EQ(store_->GetSession("ten_a", "ses_1")->status, SessionStatus::kInactive);
+  InboundWrite m3 = MakeInbound("ten_a", "m3", "eu_1", false, "ses_1", false, later);
+  m3.compared_end_users = {"eu_1"};
+  m3.session_status = SessionStatus::kActive;  // likewise
+  ASSERT_TRUE(store_->CommitInbound(m3).ok());
+  EXPECT_EQ(store_->GetSession("ten_a", "ses_1")->status, SessionStatus::kWaiting);
+}
+
 TEST_P(StoreConformance, SessionsListWithFiltersWithinATenant) {
   AddTenant("ten_a", "a");
   AddTenant("ten_b", "b");

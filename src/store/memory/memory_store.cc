@@ -349,7 +349,16 @@ absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) 
       return absl::AbortedError("a new end user with this platform key");
     }
   }
+  if (w.seen_end_user.has_value()) {
+    auto u = end_users_.find({r.tenant_id, r.end_user_id});
+    if (u == end_users_.end()) return absl::AbortedError("the end user is gone");
+    if (u->second.processing_restricted != w.seen_end_user->processing_restricted ||
+        u->second.locale != w.seen_end_user->locale) {
+      return absl::AbortedError("the end user changed meanwhile");
+    }
+  }
   int64_t next_seq = 1;
+  SessionStatus status = w.session_status;
   if (w.new_session.has_value()) {
     for (const auto& [key, s] : sessions_) {
       if (s.tenant_id == r.tenant_id && s.channel_id == w.new_session->channel_id &&
@@ -363,6 +372,9 @@ absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) 
       return absl::AbortedError("the session ended meanwhile");
     }
     next_seq = s->second.next_seq;
+    // A customer writing again: an inactive or new session waits for an answer.
+    status = s->second.status == SessionStatus::kActive ? SessionStatus::kActive
+                                                        : SessionStatus::kWaiting;
   }
   // Nothing below fails: apply.
   if (w.new_end_user.has_value()) end_users_[{r.tenant_id, w.new_end_user->id}] = *w.new_end_user;
@@ -372,7 +384,7 @@ absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) 
     entries_[{r.tenant_id, e.session_id, e.seq}] = std::move(e);
   }
   Session& session = sessions_[{r.tenant_id, r.session_id}];
-  session.status = w.session_status;
+  session.status = status;
   session.last_activity_at = w.activity_at;
   session.next_seq = next_seq;
   context_.insert(context_.end(), w.context.begin(), w.context.end());

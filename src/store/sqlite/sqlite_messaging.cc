@@ -282,6 +282,16 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                              .Bind(12, ToStorageMicros(u.updated_at))
                              .Run());
     }
+    if (w.seen_end_user.has_value()) {
+      CV_SQL(q, c,
+             "SELECT processing_restricted, locale FROM end_users WHERE tenant_id = ? AND id = ?");
+      CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, r.tenant_id).Bind(2, r.end_user_id).Step());
+      if (!row) return Stale("the end user is gone");
+      if ((q->Int(0) != 0) != w.seen_end_user->processing_restricted ||
+          q->Text(1) != w.seen_end_user->locale) {
+        return Stale("the end user changed meanwhile");
+      }
+    }
     int64_t next_seq = 1;
     if (w.new_session.has_value()) {
       const Session& s = *w.new_session;
@@ -316,9 +326,12 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
         next_seq = q->Int(1);
         minute = q->Int(2);
       }
-      CV_RETURN_IF_ERROR(UpdateSession(
-          c, r.tenant_id, r.session_id, status, static_cast<int64_t>(w.session_status), minute,
-          w.activity_at, next_seq + static_cast<int64_t>(w.entries.size())));
+      // A customer writing again: an inactive or new session waits for an answer.
+      const int64_t active = static_cast<int64_t>(SessionStatus::kActive);
+      const int64_t waiting = static_cast<int64_t>(SessionStatus::kWaiting);
+      CV_RETURN_IF_ERROR(UpdateSession(c, r.tenant_id, r.session_id, status,
+                                       status == active ? active : waiting, minute, w.activity_at,
+                                       next_seq + static_cast<int64_t>(w.entries.size())));
     }
     for (Entry e : w.entries) {
       e.seq = next_seq++;
