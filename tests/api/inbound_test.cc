@@ -309,17 +309,18 @@ TEST(InboundApi, ASendersNextMessageSeesChangesMadeElsewhereSince) {
   EXPECT_NE(second["session_id"], session);
   EXPECT_TRUE(second["acknowledgment_entry_id"].is_string());
   session = second["session_id"];
+  auto request = [&](const char* type) {
+    Response r = c.PostJson("/v1/privacy/requests", officer,
+                            {{"type", type}, {"end_user_id", user}, {"reason", "r"}});
+    EXPECT_EQ(r.status / 100, 2) << r.body;
+  };
   // Restricted: the message is stored in the open session.
-  Response restricted = c.PostJson("/v1/privacy/requests", officer,
-                                   {{"type", "restrict"}, {"end_user_id", user}, {"reason", "r"}});
-  ASSERT_EQ(restricted.status / 100, 2) << restricted.body;
+  request("restrict");
   auto third = f.Post(Message("m-3", "and now?")).Json();
   EXPECT_EQ(third["end_user_id"], user);
   EXPECT_EQ(third["session_id"], session);
   // Erased: the same sender is a new end user, in a new session.
-  Response erased = c.PostJson("/v1/privacy/requests", officer,
-                               {{"type", "erase"}, {"end_user_id", user}, {"reason", "r"}});
-  ASSERT_EQ(erased.status / 100, 2) << erased.body;
+  request("erase");
   auto fourth = f.Post(Message("m-4", "hello again")).Json();
   EXPECT_NE(fourth["end_user_id"], user);
   EXPECT_NE(fourth["session_id"], session);
