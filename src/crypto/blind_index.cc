@@ -32,25 +32,39 @@ absl::StatusOr<std::shared_ptr<const HmacSha256>> BlindIndexer::IndexMac(std::st
   return shared;
 }
 
-absl::StatusOr<uint64_t> BlindIndexer::Token(std::string_view tenant_id, std::string_view index,
-                                             std::string_view normalized_value) {
+absl::StatusOr<std::string> BlindIndexer::Tag(std::string_view tenant_id, std::string_view index,
+                                              std::string_view normalized_value) {
   auto mac = IndexMac(tenant_id, index);
   if (!mac.ok()) return mac.status();
-  auto tag = (*mac)->Compute(normalized_value);
-  if (!tag.ok()) return tag.status();
+  return (*mac)->Compute(normalized_value);
+}
+
+uint64_t BlindIndexer::Truncate(std::string_view tag) const {
   uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>((*tag)[i]);
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(tag[i]);
   return bits_ == 64 ? v : v >> (64 - bits_);
+}
+
+absl::StatusOr<uint64_t> BlindIndexer::Token(std::string_view tenant_id, std::string_view index,
+                                             std::string_view normalized_value) {
+  auto tag = Tag(tenant_id, index, normalized_value);
+  if (!tag.ok()) return tag.status();
+  return Truncate(*tag);
 }
 
 absl::StatusOr<std::string> BlindIndexer::FullHash(std::string_view tenant_id,
                                                    std::string_view index,
                                                    std::string_view normalized_value) {
-  auto mac = IndexMac(tenant_id, index);
-  if (!mac.ok()) return mac.status();
-  auto tag = (*mac)->Compute(normalized_value);
+  auto tag = Tag(tenant_id, index, normalized_value);
   if (!tag.ok()) return tag.status();
   return HexEncode(*tag);
+}
+
+absl::StatusOr<BlindIndexer::TokenAndHash> BlindIndexer::TokenAndFullHash(
+    std::string_view tenant_id, std::string_view index, std::string_view normalized_value) {
+  auto tag = Tag(tenant_id, index, normalized_value);
+  if (!tag.ok()) return tag.status();
+  return TokenAndHash{Truncate(*tag), HexEncode(*tag)};
 }
 
 }  // namespace convault::crypto

@@ -30,6 +30,13 @@ class BlindIndexer {
   // (the suppression list): same per-index key, no truncation.
   absl::StatusOr<std::string> FullHash(std::string_view tenant_id, std::string_view index,
                                        std::string_view normalized_value);
+  // Both from one keyed hash: the token, and the whole hash as hex.
+  struct TokenAndHash {
+    uint64_t token = 0;
+    std::string full_hash;
+  };
+  absl::StatusOr<TokenAndHash> TokenAndFullHash(std::string_view tenant_id, std::string_view index,
+                                                std::string_view normalized_value);
   int bits() const { return bits_; }
 
   // Bits for an index expected to hold about `expected_values` values: each
@@ -37,6 +44,10 @@ class BlindIndexer {
   static int RecommendedBits(uint64_t expected_values);
 
  private:
+  // The 32-byte keyed hash of `normalized_value` under the index's key.
+  absl::StatusOr<std::string> Tag(std::string_view tenant_id, std::string_view index,
+                                  std::string_view normalized_value);
+  uint64_t Truncate(std::string_view tag) const;
   absl::StatusOr<std::shared_ptr<const HmacSha256>> IndexMac(std::string_view tenant_id,
                                                              std::string_view index);
   KeyManager& keys_;

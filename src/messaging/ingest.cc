@@ -154,14 +154,13 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   if (!key.ok()) {
     return absl::InvalidArgumentError("from.platform_key: not a valid address for this channel");
   }
-  auto token = blind_.Token(tenant, kPlatformKeyIndex, *key);
-  if (!token.ok()) return token.status();
-  w.platform_key_token = *token;
-  // What the sender's last message found (a hint the commit checks), under a
-  // keyed hash of the platform key.
-  auto sender_hash = blind_.FullHash(tenant, kKnownSenderIndex, *key);
-  if (!sender_hash.ok()) return sender_hash.status();
-  const std::string known_key = absl::StrCat(channel.id, "\x1f", *sender_hash);
+  // The platform key's token, and (from the same keyed hash, whole) the key
+  // under which the sender's last message is remembered (a hint the commit checks).
+  auto hashed = blind_.TokenAndFullHash(tenant, kPlatformKeyIndex, *key);
+  if (!hashed.ok()) return hashed.status();
+  const uint64_t token = hashed->token;
+  w.platform_key_token = token;
+  const std::string known_key = absl::StrCat(channel.id, "\x1f", hashed->full_hash);
   std::optional<IngestCache::Known> known;
   if (use_known) {
     known = known_.Find(known_key);
@@ -173,7 +172,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     match = EndUserMatch{known->end_user_id, known->compared_end_users, known->locale,
                          known->processing_restricted};
   } else {
-    match = MatchEndUser(store_, cipher_, channel, *key, *token, region);
+    match = MatchEndUser(store_, cipher_, channel, *key, token, region);
     if (!match.ok()) return match.status();
   }
   std::string end_user_id = match->end_user_id;
@@ -200,7 +199,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     if (!sealed.ok()) return sealed.status();
     u.platform_key_sealed = std::move(*sealed);
     w.index_entries.push_back(
-        {tenant, kPlatformKeyIndex, *token, "end_user", u.id, "platform_key", u.id});
+        {tenant, kPlatformKeyIndex, token, "end_user", u.id, "platform_key", u.id});
     if (message.name.has_value() && !message.name->Reveal().empty()) {
       auto name =
           cipher_.Seal(Field(tenant, "end_user", u.id, "name", u.id), message.name->Reveal());

@@ -51,8 +51,6 @@ class IngestPipeline {
   static constexpr const char* kContextIdIndex = "identifier.context_id";
   // Full (untruncated) keyed hashes of the platform keys on the suppression list.
   static constexpr const char* kSuppressionIndex = "suppression.platform_key";
-  // Full keyed hashes of senders' platform keys, in memory only (IngestCache).
-  static constexpr const char* kKnownSenderIndex = "ingest.known_sender";
 
  private:
   // `use_known`: start from what the sender's last message found.

@@ -114,6 +114,15 @@ TEST_F(BlindIndexTest, TruncationKeepsTheTopBits) {
   EXPECT_EQ(*narrow.Token("ten_a", "email", "x@y.z"), w >> 44);
 }
 
+TEST_F(BlindIndexTest, TokenAndFullHashComeFromOneHash) {
+  BlindIndexer index(*keys_, clock_, 24);
+  auto both = index.TokenAndFullHash("ten_a", "platform_key", "+14155550123");
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->token, *index.Token("ten_a", "platform_key", "+14155550123"));
+  EXPECT_EQ(both->full_hash, *index.FullHash("ten_a", "platform_key", "+14155550123"));
+  EXPECT_EQ(both->full_hash.size(), 64u);
+}
+
 TEST(BlindIndexBits, RecommendedBitsGrowWithTheExpectedNumberOfValues) {
   EXPECT_EQ(BlindIndexer::RecommendedBits(1000), 16);
   EXPECT_EQ(BlindIndexer::RecommendedBits(1000000), 18);
