@@ -526,7 +526,12 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     record_consent(
         "transcript_storage", "implicit", "acknowledgment",
         Json{{"acknowledgment_version", channel.acknowledgment.version}, {"entry_id", *ack}});
-    w.mark_initial_response_sent = true;
+    // A new end user's row goes in with the flag set: no second write of it.
+    if (w.new_end_user.has_value()) {
+      w.new_end_user->has_initial_response_sent = true;
+    } else {
+      w.mark_initial_response_sent = true;
+    }
   }
 
   // 8. One transaction.

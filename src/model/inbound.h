@@ -60,6 +60,7 @@ struct InboundWrite {
   std::vector<OutboxItem> outbox;
   std::vector<ConsentRecord> consent;
   std::vector<TokenRow> tokens;
+  // Set has_initial_response_sent on the existing end user (a new one comes with it set).
   bool mark_initial_response_sent = false;
 };
 
