@@ -1,10 +1,37 @@
 #include "store/sqlite/connection.h"
 
+#include <atomic>
+#include <set>
+
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/strings.h"
 #include "store/sqlite/wal_write_buffer.h"
 
 namespace convault::sqlite {
+namespace {
+
+std::atomic<bool> recording{false};
+
+struct Prepared {
+  absl::Mutex mu;
+  std::set<std::string> sql ABSL_GUARDED_BY(mu);
+};
+
+Prepared& PreparedSet() {
+  static Prepared* p = new Prepared();
+  return *p;
+}
+
+}  // namespace
+
+void Connection::RecordPreparedForTesting(bool on) { recording.store(on); }
+
+std::vector<std::string> Connection::PreparedForTesting() {
+  Prepared& p = PreparedSet();
+  absl::MutexLock lock(&p.mu);
+  return {p.sql.begin(), p.sql.end()};
+}
 
 absl::Status ErrorStatus(int rc, std::string_view what, sqlite3* db) {
   std::string detail = absl::StrCat(Sv(what), ": ", sqlite3_errstr(rc));
@@ -131,6 +158,11 @@ absl::StatusOr<Statement*> Connection::Prepare(const char* sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return ErrorStatus(rc, "prepare", db_);
+  if (recording.load(std::memory_order_relaxed)) {
+    Prepared& p = PreparedSet();
+    absl::MutexLock lock(&p.mu);
+    p.sql.insert(sql);
+  }
   auto* raw = new Statement(stmt);
   cache_.emplace(sql, std::unique_ptr<Statement>(raw));
   return raw;

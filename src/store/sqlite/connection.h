@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -91,6 +92,13 @@ class Connection {
     Statement& s_;
   };
   absl::StatusOr<Statement*> Prepare(const char* sql);
+
+  // Every distinct SQL text prepared by any connection of this process since
+  // recording began, for tests that check query plans (tests/support/
+  // query_plan_guard.cc). Recording is off unless a test turns it on; a
+  // statement is prepared once per connection, so it costs nothing per query.
+  static void RecordPreparedForTesting(bool on);
+  static std::vector<std::string> PreparedForTesting();
 
   int64_t Changes() const { return sqlite3_changes64(db_); }
   sqlite3* raw() { return db_; }
