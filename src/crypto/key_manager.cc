@@ -1,6 +1,8 @@
 #include "crypto/key_manager.h"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -181,25 +183,47 @@ absl::StatusOr<std::vector<KeyManager::PreparedSubject>> KeyManager::PrepareSubj
 
 absl::StatusOr<std::string> KeyManager::NewSubject(std::string_view tenant_id, IdGenerator& ids,
                                                    std::string_view prefix) {
-  PreparedSubject taken;
-  {
-    absl::MutexLock lock(&pool_mu_);
-    std::vector<PreparedSubject>& pool = pool_[absl::StrCat(Sv(tenant_id), "\x1f", Sv(prefix))];
-    if (pool.empty()) {
-      auto batch = PrepareSubjects(tenant_id, ids, prefix);
-      if (!batch.ok()) return batch.status();
-      // Hand out in the order the ids were made (the last one first would
-      // work too, but in order keeps new rows together in the store).
-      std::reverse(batch->begin(), batch->end());
-      pool = std::move(*batch);
+  const std::string name = absl::StrCat(Sv(tenant_id), "\x1f", Sv(prefix));
+  const size_t low_water = static_cast<size_t>(std::max(1, options_.subject_batch)) / 2;
+  std::optional<PreparedSubject> taken;
+  absl::Status failed = absl::OkStatus();
+  while (!taken.has_value()) {
+    bool refill = false;
+    {
+      absl::MutexLock lock(&pool_mu_);
+      SubjectPool* pool = &pool_[name];
+      // Empty while another caller prepares the next batch: wait for it.
+      pool_mu_.Await(absl::Condition(
+          +[](SubjectPool* p) { return !p->ready.empty() || !p->refilling; }, pool));
+      if (pool->ready.empty() && !failed.ok()) return failed;  // this caller's own refill
+      if (!pool->refilling && pool->ready.size() <= low_water) {
+        pool->refilling = true;
+        refill = true;
+      }
+      if (!pool->ready.empty()) {
+        taken = std::move(pool->ready.back());
+        pool->ready.pop_back();
+      }
     }
-    taken = std::move(pool.back());
-    pool.pop_back();
+    if (!refill) continue;
+    auto batch = PrepareSubjects(tenant_id, ids, prefix);
+    absl::MutexLock lock(&pool_mu_);
+    SubjectPool& pool = pool_[name];
+    pool.refilling = false;
+    if (!batch.ok()) {
+      failed = batch.status();
+      continue;
+    }
+    // Handed out in the order the ids were made, after what is left (the
+    // last one first would work too, but in order keeps new rows together
+    // in the store).
+    pool.ready.insert(pool.ready.begin(), std::make_move_iterator(batch->rbegin()),
+                      std::make_move_iterator(batch->rend()));
   }
-  KeyRef ref{tenant_id, WrappedKeyKind::kSubjectDek, taken.subject_id};
-  open_cache_.Put(VersionName(ref, 1), taken.key->aead);
-  current_cache_.Put(ScopeName(ref), taken.key);
-  return std::move(taken.subject_id);
+  KeyRef ref{tenant_id, WrappedKeyKind::kSubjectDek, taken->subject_id};
+  open_cache_.Put(VersionName(ref, 1), taken->key->aead);
+  current_cache_.Put(ScopeName(ref), taken->key);
+  return std::move(taken->subject_id);
 }
 
 absl::StatusOr<std::shared_ptr<KeyManager::SealingKey>> KeyManager::Current(const KeyRef& ref) {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
@@ -129,9 +129,17 @@ class KeyManager {
   const KeyManagerOptions options_;
   KeyCache<const AesGcmAead> open_cache_;
   KeyCache<SealingKey> current_cache_;
-  // Prepared subjects per "tenant \x1f prefix"; a batch is prepared under the lock.
+  // Prepared subjects of one "tenant \x1f prefix", handed out from the back.
+  // When half a batch is left, one caller prepares the next batch outside the
+  // lock (wrapping and the key-store write) while the others go on taking;
+  // only a caller that finds the pool empty waits for it.
+  struct SubjectPool {
+    std::vector<PreparedSubject> ready;
+    bool refilling = false;
+  };
   absl::Mutex pool_mu_;
-  absl::flat_hash_map<std::string, std::vector<PreparedSubject>> pool_ ABSL_GUARDED_BY(pool_mu_);
+  // Node-based: a waiting caller keeps a pointer to its pool while others add theirs.
+  absl::node_hash_map<std::string, SubjectPool> pool_ ABSL_GUARDED_BY(pool_mu_);
 };
 
 // "tenant|kind|subject|" with length prefixes, so that no two distinct

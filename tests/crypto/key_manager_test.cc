@@ -14,6 +14,57 @@
 namespace convault::crypto {
 namespace {
 
+// A key store whose batch writes fail while `fail_batches` says so.
+class FailingBatchKeyStore final : public KeyStore {
+ public:
+  explicit FailingBatchKeyStore(KeyStore& real) : real_(real) {}
+  bool fail_batches = false;
+
+  absl::Status CheckReady() override { return real_.CheckReady(); }
+  absl::Status PutWrappedKey(const WrappedKey& key) override { return real_.PutWrappedKey(key); }
+  absl::Status PutWrappedKeys(const std::vector<WrappedKey>& keys) override {
+    if (fail_batches) return absl::UnavailableError("the key store is down");
+    return real_.PutWrappedKeys(keys);
+  }
+  absl::StatusOr<WrappedKey> GetWrappedKey(const KeyRef& ref, uint32_t version) override {
+    return real_.GetWrappedKey(ref, version);
+  }
+  absl::StatusOr<std::vector<WrappedKey>> ListVersions(const KeyRef& ref) override {
+    return real_.ListVersions(ref);
+  }
+  absl::StatusOr<int64_t> DeleteAllVersions(const KeyRef& ref) override {
+    return real_.DeleteAllVersions(ref);
+  }
+  absl::StatusOr<int64_t> ReserveSeals(const KeyRef& ref, uint32_t version, int64_t count,
+                                       int64_t limit) override {
+    return real_.ReserveSeals(ref, version, count, limit);
+  }
+  absl::StatusOr<int64_t> CountWrappedKeys(std::string_view tenant_id) override {
+    return real_.CountWrappedKeys(tenant_id);
+  }
+  absl::StatusOr<std::map<uint32_t, int64_t>> CountByKekVersion() override {
+    return real_.CountByKekVersion();
+  }
+  absl::StatusOr<std::vector<WrappedKey>> ListWrappedBelow(uint32_t kek_version,
+                                                           int limit) override {
+    return real_.ListWrappedBelow(kek_version, limit);
+  }
+  absl::Status Rewrap(const KeyRef& ref, uint32_t version, uint32_t expected_kek, uint32_t new_kek,
+                      std::string_view new_wrapped) override {
+    return real_.Rewrap(ref, version, expected_kek, new_kek, new_wrapped);
+  }
+  absl::Status PutKekVersion(const KekVersionRecord& record) override {
+    return real_.PutKekVersion(record);
+  }
+  absl::StatusOr<std::vector<KekVersionRecord>> ListKekVersions() override {
+    return real_.ListKekVersions();
+  }
+  void Close() override { real_.Close(); }
+
+ private:
+  KeyStore& real_;
+};
+
 class KeyManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -54,21 +105,24 @@ TEST_F(KeyManagerTest, NewSubjectsComeWithDurableKeysPreparedInBatches) {
   auto keys = Manager(options);
   SequentialIdGenerator ids;
   std::set<std::string> seen;
+  std::vector<std::string> handed;
   std::vector<std::string> sealed;
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 6; ++i) {
     auto id = keys->NewSubject("ten_a", ids, "eu");
     ASSERT_TRUE(id.ok()) << id.status();
     EXPECT_TRUE(IsWellFormedId(*id, "eu")) << *id;
     EXPECT_TRUE(seen.insert(*id).second);
-    // The first four came from one batch (one key-store write of 4 keys);
-    // the fifth started the next batch.
-    EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), i < 4 ? 4 : 8);
+    handed.push_back(*id);
+    // The first batch is one key-store write of 4 keys; the third subject
+    // found half a batch left and prepared the next 4 ahead of need.
+    EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), i < 2 ? 4 : 8);
     // Its key is already stored: sealing adds no row.
     sealed.push_back(*keys->Seal({"ten_a", *id}, "Jane Canary " + *id, "ad"));
-    EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), i < 4 ? 4 : 8);
+    EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), i < 2 ? 4 : 8);
   }
-  // Handed out in the order the ids were made.
-  EXPECT_EQ(*seen.begin(), "eu_000001");
+  // Handed out in the order the ids were made, across batches.
+  EXPECT_EQ(handed, std::vector<std::string>(seen.begin(), seen.end()));
+  EXPECT_EQ(handed.front(), "eu_000001");
   // Another process opens them from the key store; other tenants have their own.
   auto restarted = Manager(options);
   int i = 0;
@@ -79,6 +133,71 @@ TEST_F(KeyManagerTest, NewSubjectsComeWithDurableKeysPreparedInBatches) {
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(*store_.CountWrappedKeys("ten_b"), 4);
   EXPECT_FALSE(keys->Open({"ten_b", *other}, sealed[0], "ad").ok());
+}
+
+TEST_F(KeyManagerTest, ConcurrentNewSubjectsAreDistinctAndDurable) {
+  KeyManagerOptions options;
+  options.subject_batch = 8;
+  auto keys = Manager(options);
+  RandomIdGenerator ids(clock_);
+  constexpr int kThreads = 8;
+  constexpr int kEach = 40;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto id = keys->NewSubject(t % 2 == 0 ? "ten_a" : "ten_b", ids, "eu");
+        if (id.ok()) made[t].push_back(*id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::string> all;
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(made[t].size(), static_cast<size_t>(kEach));
+    for (const std::string& id : made[t]) {
+      EXPECT_TRUE(all.insert(id).second) << id;
+      // Durable before it was handed out: the key store has it.
+      EXPECT_TRUE(store_.GetWrappedKey(Subject(t % 2 == 0 ? "ten_a" : "ten_b", id), 1).ok()) << id;
+    }
+  }
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+  // Whole batches only, at most one prepared ahead per tenant.
+  for (const char* tenant : {"ten_a", "ten_b"}) {
+    int64_t stored = *store_.CountWrappedKeys(tenant);
+    EXPECT_EQ(stored % 8, 0);
+    EXPECT_GE(stored, kThreads / 2 * kEach);
+    EXPECT_LE(stored, kThreads / 2 * kEach + 2 * 8);
+  }
+}
+
+TEST_F(KeyManagerTest, ANewSubjectWaitsForNoFailedBatchAndTheNextCallPreparesAgain) {
+  FailingBatchKeyStore flaky(store_);
+  KeyManagerOptions options;
+  options.subject_batch = 4;
+  KeyManager keys(*provider_, flaky, clock_, options);
+  SequentialIdGenerator ids;
+  flaky.fail_batches = true;
+  auto failed = keys.NewSubject("ten_a", ids, "eu");
+  EXPECT_TRUE(absl::IsUnavailable(failed.status())) << failed.status();
+  EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), 0);
+  flaky.fail_batches = false;
+  auto first = keys.NewSubject("ten_a", ids, "eu");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(store_.GetWrappedKey(Subject("ten_a", *first), 1).ok());
+  // A failed preparation ahead of need costs nobody their subject: the
+  // pool still has what was left.
+  flaky.fail_batches = true;
+  for (int i = 0; i < 3; ++i) {
+    auto id = keys.NewSubject("ten_a", ids, "eu");
+    ASSERT_TRUE(id.ok()) << i << ": " << id.status();
+    EXPECT_TRUE(store_.GetWrappedKey(Subject("ten_a", *id), 1).ok());
+  }
+  EXPECT_TRUE(absl::IsUnavailable(keys.NewSubject("ten_a", ids, "eu").status()));
+  flaky.fail_batches = false;
+  EXPECT_TRUE(keys.NewSubject("ten_a", ids, "eu").ok());
+  EXPECT_EQ(*store_.CountWrappedKeys("ten_a"), 8);
 }
 
 TEST_F(KeyManagerTest, SubjectsAndTenantsHaveTheirOwnKeys) {
