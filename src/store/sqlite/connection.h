@@ -30,6 +30,12 @@ class Statement {
 
   Statement& Bind(int index, std::string_view text);
   Statement& BindBlob(int index, std::string_view bytes);
+  // Bind without copying: SQLite reads the bytes where they are, so they must
+  // stay valid and unchanged until the statement has run and been reset (the
+  // Connection::Use guard resets it and clears its bindings). For the hot
+  // writes whose values live in the caller's write for the whole commit.
+  Statement& BindRef(int index, std::string_view text);
+  Statement& BindBlobRef(int index, std::string_view bytes);
   Statement& Bind(int index, int64_t value);
   Statement& BindNull(int index) {
     int rc = sqlite3_bind_null(stmt_, index);

@@ -113,7 +113,7 @@ Entry EntryFromRow(const Statement& s) {
 
 // Empty sealed fields are stored as NULL.
 Statement& BindSealed(Statement& q, int index, const std::string& sealed) {
-  return sealed.empty() ? q.BindNull(index) : q.BindBlob(index, sealed);
+  return sealed.empty() ? q.BindNull(index) : q.BindBlobRef(index, sealed);
 }
 
 absl::Status Stale(std::string_view why) { return absl::AbortedError(std::string(why)); }
@@ -124,8 +124,8 @@ absl::StatusOr<std::optional<InboundRecord>> ReadInbound(Connection& c, std::str
   CV_SQL(q, c,
          "SELECT entry_id, session_id, end_user_id, acknowledgment_entry_id, redactions "
          "FROM inbound_messages WHERE tenant_id = ? AND channel_id = ? AND external_id = ?");
-  CV_ASSIGN_OR_RETURN(bool row,
-                      q->Bind(1, tenant_id).Bind(2, channel_id).Bind(3, external_id).Step());
+  CV_ASSIGN_OR_RETURN(
+      bool row, q->BindRef(1, tenant_id).BindRef(2, channel_id).BindRef(3, external_id).Step());
   if (!row) return std::optional<InboundRecord>();
   InboundRecord r;
   r.tenant_id = std::string(tenant_id);
@@ -139,15 +139,16 @@ absl::StatusOr<std::optional<InboundRecord>> ReadInbound(Connection& c, std::str
   return std::optional<InboundRecord>(std::move(r));
 }
 
-absl::Status InsertEntry(Connection& c, const Entry& e) {
+// The entry with `seq` as its place in the session (the caller's count).
+absl::Status InsertEntry(Connection& c, const Entry& e, int64_t seq) {
   CV_SQL(q, c,
          "INSERT INTO entries (" CV_ENTRY_COLUMNS
          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q->Bind(1, e.id)
-      .Bind(2, e.tenant_id)
-      .Bind(3, e.session_id)
-      .Bind(4, e.end_user_id)
-      .Bind(5, e.seq)
+  q->BindRef(1, e.id)
+      .BindRef(2, e.tenant_id)
+      .BindRef(3, e.session_id)
+      .BindRef(4, e.end_user_id)
+      .Bind(5, seq)
       .Bind(6, ToStorageMicros(e.created_at))
       .Bind(7, static_cast<int64_t>(e.direction))
       .Bind(8, static_cast<int64_t>(e.actor));
@@ -155,9 +156,9 @@ absl::Status InsertEntry(Connection& c, const Entry& e) {
   BindSealed(*q, 10, e.message_sealed);
   BindSealed(*q, 11, e.payload_sealed);
   BindSealed(*q, 12, e.entry_payload_sealed);
-  return q->Bind(13, e.external_id)
+  return q->BindRef(13, e.external_id)
       .Bind(14, static_cast<int64_t>(e.delivery_status))
-      .Bind(15, e.redactions)
+      .BindRef(15, e.redactions)
       .Bind(16, e.rule_set_version)
       .Run();
 }
@@ -169,9 +170,9 @@ absl::Status InsertParticipants(Connection& c, const std::vector<Participant>& p
     CV_SQL(q, c,
            "INSERT INTO participants (tenant_id, id, session_id, role, display_name, joined_at) "
            "VALUES (?, ?, ?, ?, ?, ?)");
-    q->Bind(1, p.tenant_id)
-        .Bind(2, p.id)
-        .Bind(3, p.session_id)
+    q->BindRef(1, p.tenant_id)
+        .BindRef(2, p.id)
+        .BindRef(3, p.session_id)
         .Bind(4, static_cast<int64_t>(p.role));
     BindSealed(*q, 5, p.display_name_sealed);
     CV_RETURN_IF_ERROR(q->Bind(6, ToStorageMicros(p.joined_at)).Run());
@@ -184,11 +185,11 @@ absl::Status InsertOutbox(Connection& c, const std::vector<OutboxItem>& outbox) 
     CV_SQL(q, c,
            "INSERT INTO outbox (tenant_id, id, channel_id, session_id, entry_id, attempts, "
            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    CV_RETURN_IF_ERROR(q->Bind(1, o.tenant_id)
-                           .Bind(2, o.id)
-                           .Bind(3, o.channel_id)
-                           .Bind(4, o.session_id)
-                           .Bind(5, o.entry_id)
+    CV_RETURN_IF_ERROR(q->BindRef(1, o.tenant_id)
+                           .BindRef(2, o.id)
+                           .BindRef(3, o.channel_id)
+                           .BindRef(4, o.session_id)
+                           .BindRef(5, o.entry_id)
                            .Bind(6, int64_t{o.attempts})
                            .Bind(7, ToStorageMicros(o.next_attempt_at))
                            .Bind(8, ToStorageMicros(o.created_at))
@@ -201,14 +202,14 @@ absl::Status InsertConsent(Connection& c, const ConsentRecord& k) {
   CV_SQL(q, c,
          "INSERT INTO consent_records (tenant_id, id, end_user_id, channel_id, purpose, status, "
          "source, evidence, captured_at, effective_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  return q->Bind(1, k.tenant_id)
-      .Bind(2, k.id)
-      .Bind(3, k.end_user_id)
-      .Bind(4, k.channel_id)
-      .Bind(5, k.purpose)
-      .Bind(6, k.status)
-      .Bind(7, k.source)
-      .Bind(8, k.evidence)
+  return q->BindRef(1, k.tenant_id)
+      .BindRef(2, k.id)
+      .BindRef(3, k.end_user_id)
+      .BindRef(4, k.channel_id)
+      .BindRef(5, k.purpose)
+      .BindRef(6, k.status)
+      .BindRef(7, k.source)
+      .BindRef(8, k.evidence)
       .Bind(9, ToStorageMicros(k.captured_at))
       .Bind(10, ToStorageMicros(k.effective_from))
       .Run();
@@ -219,12 +220,12 @@ absl::Status InsertTokens(Connection& c, const std::vector<TokenRow>& tokens) {
     CV_SQL(q, c,
            "INSERT INTO tokens (tenant_id, token, end_user_id, entry_id, rule_id, value, "
            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    CV_RETURN_IF_ERROR(q->Bind(1, t.tenant_id)
-                           .Bind(2, t.token)
-                           .Bind(3, t.end_user_id)
-                           .Bind(4, t.entry_id)
-                           .Bind(5, t.rule_id)
-                           .BindBlob(6, t.value_sealed)
+    CV_RETURN_IF_ERROR(q->BindRef(1, t.tenant_id)
+                           .BindRef(2, t.token)
+                           .BindRef(3, t.end_user_id)
+                           .BindRef(4, t.entry_id)
+                           .BindRef(5, t.rule_id)
+                           .BindBlobRef(6, t.value_sealed)
                            .Bind(7, ToStorageMicros(t.created_at))
                            .Run());
   }
@@ -249,10 +250,10 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
              "SELECT e.id FROM blind_index b JOIN end_users e ON e.tenant_id = b.tenant_id AND "
              "e.id = b.object_id WHERE b.tenant_id = ? AND b.index_name = ? AND b.token = ? AND "
              "b.object_type = 'end_user' AND e.channel_id = ?");
-      q->Bind(1, r.tenant_id)
-          .Bind(2, w.platform_key_index)
+      q->BindRef(1, r.tenant_id)
+          .BindRef(2, w.platform_key_index)
           .Bind(3, static_cast<int64_t>(w.platform_key_token))
-          .Bind(4, r.channel_id);
+          .BindRef(4, r.channel_id);
       while (true) {
         CV_ASSIGN_OR_RETURN(bool row, q->Step());
         if (!row) break;
@@ -268,13 +269,13 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
       CV_SQL(q, c,
              "INSERT INTO end_users (" CV_END_USER_COLUMNS
              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      q->Bind(1, u.id)
-          .Bind(2, u.tenant_id)
-          .Bind(3, u.channel_id)
-          .BindBlob(4, u.platform_key_sealed);
+      q->BindRef(1, u.id)
+          .BindRef(2, u.tenant_id)
+          .BindRef(3, u.channel_id)
+          .BindBlobRef(4, u.platform_key_sealed);
       BindSealed(*q, 5, u.name_sealed);
       BindSealed(*q, 6, u.profile_picture_url_sealed);
-      CV_RETURN_IF_ERROR(q->Bind(7, u.locale)
+      CV_RETURN_IF_ERROR(q->BindRef(7, u.locale)
                              .Bind(8, int64_t{u.has_initial_response_sent ? 1 : 0})
                              .Bind(9, int64_t{u.processing_restricted ? 1 : 0})
                              .Bind(10, int64_t{u.legal_hold ? 1 : 0})
@@ -285,7 +286,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
     if (w.seen_end_user.has_value()) {
       CV_SQL(q, c,
              "SELECT processing_restricted, locale FROM end_users WHERE tenant_id = ? AND id = ?");
-      CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, r.tenant_id).Bind(2, r.end_user_id).Step());
+      CV_ASSIGN_OR_RETURN(bool row, q->BindRef(1, r.tenant_id).BindRef(2, r.end_user_id).Step());
       if (!row) return Stale("the end user is gone");
       if ((q->Int(0) != 0) != w.seen_end_user->processing_restricted ||
           q->Text(1) != w.seen_end_user->locale) {
@@ -299,10 +300,10 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
              "INSERT INTO sessions (" CV_SESSION_COLUMNS
              ", activity_minute) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', ?, ?)");
       // The row is written once, with its final status, activity and next_seq.
-      absl::Status inserted = q->Bind(1, s.id)
-                                  .Bind(2, s.tenant_id)
-                                  .Bind(3, s.channel_id)
-                                  .Bind(4, s.end_user_id)
+      absl::Status inserted = q->BindRef(1, s.id)
+                                  .BindRef(2, s.tenant_id)
+                                  .BindRef(3, s.channel_id)
+                                  .BindRef(4, s.end_user_id)
                                   .Bind(5, static_cast<int64_t>(s.status))
                                   .Bind(6, ToStorageMicros(s.started_at))
                                   .Bind(7, ToStorageMicros(s.last_activity_at))
@@ -318,7 +319,7 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
         CV_SQL(q, c,
                "SELECT status, next_seq, activity_minute FROM sessions WHERE tenant_id = ? AND "
                "id = ?");
-        CV_ASSIGN_OR_RETURN(bool row, q->Bind(1, r.tenant_id).Bind(2, r.session_id).Step());
+        CV_ASSIGN_OR_RETURN(bool row, q->BindRef(1, r.tenant_id).BindRef(2, r.session_id).Step());
         if (!row || q->Int(0) == static_cast<int64_t>(SessionStatus::kEnded)) {
           return Stale("the session ended meanwhile");
         }
@@ -333,19 +334,16 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
                                        status == active ? active : waiting, minute, w.activity_at,
                                        next_seq + static_cast<int64_t>(w.entries.size())));
     }
-    for (Entry e : w.entries) {
-      e.seq = next_seq++;
-      CV_RETURN_IF_ERROR(InsertEntry(c, e));
-    }
+    for (const Entry& e : w.entries) CV_RETURN_IF_ERROR(InsertEntry(c, e, next_seq++));
     for (const ContextEntry& x : w.context) {
       CV_SQL(q, c,
              "INSERT INTO context_entries (tenant_id, id, session_id, key, value) "
              "VALUES (?, ?, ?, ?, ?)");
-      CV_RETURN_IF_ERROR(q->Bind(1, x.tenant_id)
-                             .Bind(2, x.id)
-                             .Bind(3, x.session_id)
-                             .BindBlob(4, x.key_sealed)
-                             .BindBlob(5, x.value_sealed)
+      CV_RETURN_IF_ERROR(q->BindRef(1, x.tenant_id)
+                             .BindRef(2, x.id)
+                             .BindRef(3, x.session_id)
+                             .BindBlobRef(4, x.key_sealed)
+                             .BindBlobRef(5, x.value_sealed)
                              .Run());
     }
     CV_RETURN_IF_ERROR(InsertParticipants(c, w.participants));
@@ -353,14 +351,14 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
       CV_SQL(q, c,
              "INSERT OR IGNORE INTO blind_index (tenant_id, index_name, token, object_type, "
              "object_id, field, subject_id, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      CV_RETURN_IF_ERROR(q->Bind(1, e.tenant_id)
-                             .Bind(2, e.index_name)
+      CV_RETURN_IF_ERROR(q->BindRef(1, e.tenant_id)
+                             .BindRef(2, e.index_name)
                              .Bind(3, static_cast<int64_t>(e.token))
-                             .Bind(4, e.object_type)
-                             .Bind(5, e.object_id)
-                             .Bind(6, e.field)
-                             .Bind(7, e.subject_id)
-                             .BindBlob(8, e.value_sealed)
+                             .BindRef(4, e.object_type)
+                             .BindRef(5, e.object_id)
+                             .BindRef(6, e.field)
+                             .BindRef(7, e.subject_id)
+                             .BindBlobRef(8, e.value_sealed)
                              .Run());
     }
     CV_RETURN_IF_ERROR(InsertOutbox(c, w.outbox));
@@ -371,8 +369,8 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
              "UPDATE end_users SET has_initial_response_sent = 1, updated_at = ? "
              "WHERE tenant_id = ? AND id = ?");
       CV_RETURN_IF_ERROR(q->Bind(1, ToStorageMicros(w.activity_at))
-                             .Bind(2, r.tenant_id)
-                             .Bind(3, r.end_user_id)
+                             .BindRef(2, r.tenant_id)
+                             .BindRef(3, r.end_user_id)
                              .Run());
     }
     {
@@ -380,14 +378,14 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
              "INSERT INTO inbound_messages (tenant_id, channel_id, external_id, entry_id, "
              "session_id, end_user_id, acknowledgment_entry_id, redactions) "
              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      CV_RETURN_IF_ERROR(q->Bind(1, r.tenant_id)
-                             .Bind(2, r.channel_id)
-                             .Bind(3, r.external_id)
-                             .Bind(4, r.entry_id)
-                             .Bind(5, r.session_id)
-                             .Bind(6, r.end_user_id)
-                             .Bind(7, r.acknowledgment_entry_id)
-                             .Bind(8, r.redactions)
+      CV_RETURN_IF_ERROR(q->BindRef(1, r.tenant_id)
+                             .BindRef(2, r.channel_id)
+                             .BindRef(3, r.external_id)
+                             .BindRef(4, r.entry_id)
+                             .BindRef(5, r.session_id)
+                             .BindRef(6, r.end_user_id)
+                             .BindRef(7, r.acknowledgment_entry_id)
+                             .BindRef(8, r.redactions)
                              .Run());
     }
     out.record = r;
@@ -540,7 +538,7 @@ absl::StatusOr<std::vector<Entry>> SqliteStore::AppendEntries(const EntriesWrite
     const int64_t minute = q->Int(2);
     for (Entry e : w.entries) {
       e.seq = next_seq++;
-      CV_RETURN_IF_ERROR(InsertEntry(c, e));
+      CV_RETURN_IF_ERROR(InsertEntry(c, e, e.seq));
       stored.push_back(std::move(e));
     }
     CV_RETURN_IF_ERROR(InsertParticipants(c, w.participants));
