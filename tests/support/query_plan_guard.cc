@@ -4,7 +4,7 @@
 // Without ANALYZE, SQLite chooses plans from the schema alone, as a server's
 // database does; a missing or unusable index shows up here as a SCAN long
 // before it shows up as a slow server. Linked into the test binaries that
-// drive the store (store_test, api_test); each test runs in its own process,
+// drive the store (store_test, api_test, server_test); each test runs in its own process,
 // so each is checked for the statements it made run.
 #include "support/query_plan_guard.h"
 
