@@ -52,38 +52,38 @@ absl::Status ErrorStatus(int rc, std::string_view what, sqlite3* db) {
   }
 }
 
-Statement& Statement::Bind(int index, std::string_view text) {
-  int rc =
-      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+Statement& Statement::Checked(int rc) {
   if (rc != SQLITE_OK) bind_rc_ = rc;
   return *this;
+}
+
+Statement& Statement::BindText(int index, std::string_view text, sqlite3_destructor_type copy) {
+  return Checked(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), copy));
+}
+
+Statement& Statement::BindBytes(int index, std::string_view bytes, sqlite3_destructor_type copy) {
+  return Checked(
+      sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), copy));
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  return BindText(index, text, SQLITE_TRANSIENT);
 }
 
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  int rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
-                             SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK) bind_rc_ = rc;
-  return *this;
+  return BindBytes(index, bytes, SQLITE_TRANSIENT);
 }
 
 Statement& Statement::BindRef(int index, std::string_view text) {
-  int rc =
-      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-  if (rc != SQLITE_OK) bind_rc_ = rc;
-  return *this;
+  return BindText(index, text, SQLITE_STATIC);
 }
 
 Statement& Statement::BindBlobRef(int index, std::string_view bytes) {
-  int rc =
-      sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
-  if (rc != SQLITE_OK) bind_rc_ = rc;
-  return *this;
+  return BindBytes(index, bytes, SQLITE_STATIC);
 }
 
 Statement& Statement::Bind(int index, int64_t value) {
-  int rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK) bind_rc_ = rc;
-  return *this;
+  return Checked(sqlite3_bind_int64(stmt_, index, value));
 }
 
 absl::StatusOr<bool> Statement::Step() {

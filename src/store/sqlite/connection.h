@@ -37,11 +37,7 @@ class Statement {
   Statement& BindRef(int index, std::string_view text);
   Statement& BindBlobRef(int index, std::string_view bytes);
   Statement& Bind(int index, int64_t value);
-  Statement& BindNull(int index) {
-    int rc = sqlite3_bind_null(stmt_, index);
-    if (rc != SQLITE_OK) bind_rc_ = rc;
-    return *this;
-  }
+  Statement& BindNull(int index) { return Checked(sqlite3_bind_null(stmt_, index)); }
   // The largest parameter index of the statement (?NNN).
   int ParameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
   // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
@@ -60,6 +56,12 @@ class Statement {
   }
 
  private:
+  // Keeps the first failing bind's code for Step to report.
+  Statement& Checked(int rc);
+  // SQLITE_TRANSIENT copies the bytes; SQLITE_STATIC reads them in place.
+  Statement& BindText(int index, std::string_view text, sqlite3_destructor_type copy);
+  Statement& BindBytes(int index, std::string_view bytes, sqlite3_destructor_type copy);
+
   sqlite3_stmt* stmt_;
   int bind_rc_ = SQLITE_OK;
 };
