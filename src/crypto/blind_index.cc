@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 #include "common/strings.h"
 #include "crypto/hash.h"
 
@@ -19,7 +20,10 @@ int BlindIndexer::RecommendedBits(uint64_t expected_values) {
 
 absl::StatusOr<std::shared_ptr<const HmacSha256>> BlindIndexer::IndexMac(std::string_view tenant_id,
                                                                          std::string_view index) {
-  std::string name = absl::StrCat(tenant_id.size(), ":", Sv(tenant_id), "|", Sv(index));
+  // Built in a buffer of the thread's own: no allocation per token.
+  thread_local std::string name;
+  name.clear();
+  absl::StrAppend(&name, tenant_id.size(), ":", Sv(tenant_id), "|", Sv(index));
   if (auto cached = macs_.Get(name)) return cached;
   auto root = keys_.TenantIndexKey(tenant_id);
   if (!root.ok()) return root.status();
@@ -32,39 +36,46 @@ absl::StatusOr<std::shared_ptr<const HmacSha256>> BlindIndexer::IndexMac(std::st
   return shared;
 }
 
-absl::StatusOr<std::string> BlindIndexer::Tag(std::string_view tenant_id, std::string_view index,
-                                              std::string_view normalized_value) {
+absl::Status BlindIndexer::Tag(std::string_view tenant_id, std::string_view index,
+                               std::string_view normalized_value, HmacSha256::Tag& out) {
   auto mac = IndexMac(tenant_id, index);
   if (!mac.ok()) return mac.status();
-  return (*mac)->Compute(normalized_value);
+  (*mac)->ComputeInto(normalized_value, out);
+  return absl::OkStatus();
 }
 
-uint64_t BlindIndexer::Truncate(std::string_view tag) const {
+uint64_t BlindIndexer::Truncate(const HmacSha256::Tag& tag) const {
   uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(tag[i]);
+  for (int i = 0; i < 8; ++i) v = (v << 8) | tag[i];
   return bits_ == 64 ? v : v >> (64 - bits_);
 }
 
+namespace {
+std::string Hex(const HmacSha256::Tag& tag) {
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(tag.data()), tag.size()));
+}
+}  // namespace
+
 absl::StatusOr<uint64_t> BlindIndexer::Token(std::string_view tenant_id, std::string_view index,
                                              std::string_view normalized_value) {
-  auto tag = Tag(tenant_id, index, normalized_value);
-  if (!tag.ok()) return tag.status();
-  return Truncate(*tag);
+  HmacSha256::Tag tag;
+  CV_RETURN_IF_ERROR(Tag(tenant_id, index, normalized_value, tag));
+  return Truncate(tag);
 }
 
 absl::StatusOr<std::string> BlindIndexer::FullHash(std::string_view tenant_id,
                                                    std::string_view index,
                                                    std::string_view normalized_value) {
-  auto tag = Tag(tenant_id, index, normalized_value);
-  if (!tag.ok()) return tag.status();
-  return HexEncode(*tag);
+  HmacSha256::Tag tag;
+  CV_RETURN_IF_ERROR(Tag(tenant_id, index, normalized_value, tag));
+  return Hex(tag);
 }
 
 absl::StatusOr<BlindIndexer::TokenAndHash> BlindIndexer::TokenAndFullHash(
     std::string_view tenant_id, std::string_view index, std::string_view normalized_value) {
-  auto tag = Tag(tenant_id, index, normalized_value);
-  if (!tag.ok()) return tag.status();
-  return TokenAndHash{Truncate(*tag), HexEncode(*tag)};
+  HmacSha256::Tag tag;
+  CV_RETURN_IF_ERROR(Tag(tenant_id, index, normalized_value, tag));
+  return TokenAndHash{Truncate(tag), Hex(tag)};
 }
 
 }  // namespace convault::crypto

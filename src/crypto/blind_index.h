@@ -45,9 +45,9 @@ class BlindIndexer {
 
  private:
   // The 32-byte keyed hash of `normalized_value` under the index's key.
-  absl::StatusOr<std::string> Tag(std::string_view tenant_id, std::string_view index,
-                                  std::string_view normalized_value);
-  uint64_t Truncate(std::string_view tag) const;
+  absl::Status Tag(std::string_view tenant_id, std::string_view index,
+                   std::string_view normalized_value, HmacSha256::Tag& out);
+  uint64_t Truncate(const HmacSha256::Tag& tag) const;
   absl::StatusOr<std::shared_ptr<const HmacSha256>> IndexMac(std::string_view tenant_id,
                                                              std::string_view index);
   KeyManager& keys_;

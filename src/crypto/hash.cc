@@ -1,31 +1,22 @@
 #include "crypto/hash.h"
 
+// Every authenticated request hashes its key: the SHA256_* functions hash on
+// a context on the stack, where EVP (and the one-shot SHA256(), which fetches
+// the algorithm from the provider store) allocates one per call. They are
+// deprecated in OpenSSL 3, hence the suppression (as in mac.cc).
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 namespace convault::crypto {
-namespace {
-
-// Fetched once: SHA256() looks the algorithm up in the provider store on
-// every call (every authenticated request hashes its key).
-EVP_MD* Sha256Algorithm() {
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
-}
-
-}  // namespace
 
 std::string Sha256(std::string_view data) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
-  EVP_MD* md = Sha256Algorithm();
-  if (md == nullptr ||
-      EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), nullptr,
-                 md, nullptr) != 1) {
-    // Not expected with the default provider; the one-shot call fetches itself.
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-           reinterpret_cast<unsigned char*>(out.data()));
-  }
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(reinterpret_cast<unsigned char*>(out.data()), &ctx);
+  OPENSSL_cleanse(&ctx, sizeof(ctx));
   return out;
 }
 

@@ -1,9 +1,16 @@
 #include "crypto/mac.h"
 
+// The SHA256_* functions are deprecated in OpenSSL 3 in favour of EVP, whose
+// contexts cannot be copied without allocating a provider context each time.
+// HMAC's precomputed padded-key states need exactly such copies, per call.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
+#include <openssl/sha.h>
+
+#include <cstring>
 
 namespace convault::crypto {
 namespace {
@@ -48,26 +55,62 @@ absl::StatusOr<std::string> Finish(EVP_MAC_CTX* ctx, std::string_view message) {
 
 }  // namespace
 
+struct HmacSha256::Keyed {
+  SHA256_CTX inner;  // after the key XOR ipad block (RFC 2104)
+  SHA256_CTX outer;  // after the key XOR opad block
+};
+
+HmacSha256::HmacSha256(std::unique_ptr<Keyed> keyed) : keyed_(std::move(keyed)) {}
+
 absl::StatusOr<std::unique_ptr<HmacSha256>> HmacSha256::Create(const SecretBytes& key) {
-  EVP_MAC_CTX* ctx = NewKeyed(key.Reveal());
-  if (ctx == nullptr) return absl::InternalError("hmac init");
-  return std::unique_ptr<HmacSha256>(new HmacSha256(ctx));
+  constexpr size_t kBlock = 64;
+  unsigned char block[kBlock] = {};
+  std::string_view k = key.Reveal();
+  if (k.size() > kBlock) {
+    SHA256(U8(k), k.size(), block);  // longer keys are hashed first
+  } else if (!k.empty()) {
+    std::memcpy(block, k.data(), k.size());
+  }
+  auto keyed = std::make_unique<Keyed>();
+  unsigned char pad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x36;
+  bool ok = SHA256_Init(&keyed->inner) == 1 && SHA256_Update(&keyed->inner, pad, kBlock) == 1;
+  for (size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x5c;
+  ok = ok && SHA256_Init(&keyed->outer) == 1 && SHA256_Update(&keyed->outer, pad, kBlock) == 1;
+  OPENSSL_cleanse(block, sizeof(block));
+  OPENSSL_cleanse(pad, sizeof(pad));
+  if (!ok) {
+    OPENSSL_cleanse(keyed.get(), sizeof(Keyed));
+    return absl::InternalError("hmac init");
+  }
+  return std::unique_ptr<HmacSha256>(new HmacSha256(std::move(keyed)));
 }
 
-HmacSha256::~HmacSha256() { EVP_MAC_CTX_free(keyed_); }
+HmacSha256::~HmacSha256() { OPENSSL_cleanse(keyed_.get(), sizeof(Keyed)); }
+
+void HmacSha256::ComputeInto(std::string_view message, Tag& out) const {
+  // SHA256_Update and SHA256_Final cannot fail on a valid context.
+  SHA256_CTX ctx = keyed_->inner;
+  SHA256_Update(&ctx, U8(message), message.size());
+  unsigned char inner[SHA256_DIGEST_LENGTH];
+  SHA256_Final(inner, &ctx);
+  ctx = keyed_->outer;
+  SHA256_Update(&ctx, inner, sizeof(inner));
+  SHA256_Final(out.data(), &ctx);
+  OPENSSL_cleanse(&ctx, sizeof(ctx));
+}
 
 absl::StatusOr<std::string> HmacSha256::Compute(std::string_view message) const {
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
-  if (ctx == nullptr) return absl::InternalError("hmac dup");
-  auto out = Finish(ctx, message);
-  EVP_MAC_CTX_free(ctx);
-  return out;
+  Tag tag;
+  ComputeInto(message, tag);
+  return std::string(reinterpret_cast<const char*>(tag.data()), tag.size());
 }
 
 bool HmacSha256::Verify(std::string_view message, std::string_view tag) const {
   if (tag.size() < 16 || tag.size() > 32) return false;
-  auto full = Compute(message);
-  return full.ok() && CRYPTO_memcmp(full->data(), tag.data(), tag.size()) == 0;
+  Tag full;
+  ComputeInto(message, full);
+  return CRYPTO_memcmp(full.data(), tag.data(), tag.size()) == 0;
 }
 
 absl::StatusOr<std::string> HmacSha256Once(std::string_view key, std::string_view message) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -7,16 +9,19 @@
 #include "absl/status/statusor.h"
 #include "common/secret.h"
 
-typedef struct evp_mac_ctx_st EVP_MAC_CTX;
-
 namespace convault::crypto {
 
-// HMAC-SHA256 under one key, with the keyed state computed once: each Compute
-// duplicates the prepared context instead of re-keying (blind indexes and
-// webhook signatures call this per message).
-// Thread safety: Compute may be called concurrently.
+// HMAC-SHA256 under one key, with the keyed state computed once: the SHA-256
+// states after the inner and outer padded key blocks are kept, and each
+// computation starts from copies of them (plain structs: no context is
+// created, allocated or re-keyed per call; blind indexes, the audit chain and
+// webhook signatures call this per message). The kept states are zeroized on
+// destruction, the copies after each computation.
+// Thread safety: Compute, ComputeInto and Verify may be called concurrently.
 class HmacSha256 {
  public:
+  using Tag = std::array<uint8_t, 32>;
+
   static absl::StatusOr<std::unique_ptr<HmacSha256>> Create(const SecretBytes& key);
   ~HmacSha256();
   HmacSha256(const HmacSha256&) = delete;
@@ -24,12 +29,15 @@ class HmacSha256 {
 
   // The 32-byte tag of `message`.
   absl::StatusOr<std::string> Compute(std::string_view message) const;
+  // The same, into `out`, without allocating.
+  void ComputeInto(std::string_view message, Tag& out) const;
   // Constant-time check of a tag, possibly truncated (at least 16 bytes).
   bool Verify(std::string_view message, std::string_view tag) const;
 
  private:
-  explicit HmacSha256(EVP_MAC_CTX* keyed) : keyed_(keyed) {}
-  EVP_MAC_CTX* keyed_;
+  struct Keyed;
+  explicit HmacSha256(std::unique_ptr<Keyed> keyed);
+  std::unique_ptr<Keyed> keyed_;
 };
 
 // One-shot HMAC-SHA256 (keys of any length).
