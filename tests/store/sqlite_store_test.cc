@@ -94,7 +94,8 @@ void CreateAtVersion(const std::string& path, size_t version, const char* setup 
   std::vector<sqlite::Migration> before(all.begin(), all.begin() + version);
   ASSERT_TRUE(sqlite::ApplyMigrations(**conn, before, absl::Now()).ok());
   if (setup != nullptr) {
-    ASSERT_TRUE((*conn)->Exec(setup).ok());
+    absl::Status set_up = (*conn)->Exec(setup);
+    ASSERT_TRUE(set_up.ok()) << set_up;
   }
 }
 
@@ -113,7 +114,8 @@ TEST(SqliteStore, MigratesSessionsToActivityMinutesAndSweepsByStatus) {
   EXPECT_EQ(QueryInt(path, "SELECT activity_minute FROM sessions WHERE id = 'ses_1'"),
             1800000030 / 60);
   EXPECT_NE(QueryPlan(path,
-                      "UPDATE sessions SET status = 4 WHERE tenant_id = 'a' AND channel_id = 'b' "
+                      "UPDATE sessions INDEXED BY sessions_to_sweep SET status = 4 WHERE "
+                      "tenant_id = 'a' AND channel_id = 'b' "
                       "AND status IN (1, 2, 3) AND activity_minute <= 5 AND last_activity_at < 7")
                 .find("sessions_to_sweep (tenant_id=? AND channel_id=? AND status=? AND "
                       "activity_minute<?)"),
@@ -151,6 +153,45 @@ TEST(SqliteStore, ReachesInboundRecordsThroughEntriesWithoutAnIndexOrAScan) {
   EXPECT_NE(QueryPlan(path, sqlite::kDeleteInboundOfSession)
                 .find("SEARCH s USING PRIMARY KEY (tenant_id=? AND id=?)"),
             std::string::npos);
+}
+
+// Migration 20: retention walks the sweep's index, one status after the
+// other, and only ended sessions are in the finalizer's index.
+TEST(SqliteStore, RetentionAndTheFinalizerWorkWithFewerSessionIndexes) {
+  TempDir dir;
+  std::string path = dir.File("data.db");
+  CreateAtVersion(path, 19,
+                  "INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'a', 0);"
+                  "INSERT INTO end_users (tenant_id, id, channel_id, platform_key, created_at, "
+                  "updated_at) VALUES ('ten_a', 'eu_1', 'ch_1', x'00', 0, 0), "
+                  "('ten_a', 'eu_2', 'ch_1', x'00', 0, 0);"
+                  "INSERT INTO sessions (tenant_id, id, channel_id, end_user_id, status, "
+                  "started_at, last_activity_at, ended_at, next_seq, activity_minute) VALUES "
+                  "('ten_a', 'ses_1', 'ch_1', 'eu_1', 5, 0, 60000000, 60000000, 2, 1), "
+                  "('ten_a', 'ses_2', 'ch_1', 'eu_1', 2, 0, 120000000, NULL, 2, 2), "
+                  "('ten_a', 'ses_3', 'ch_1', 'eu_2', 3, 0, 900000000, NULL, 2, 15)");
+  auto store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(QueryInt(path,
+                     "SELECT count(*) FROM sqlite_schema WHERE name = "
+                     "'sessions_by_channel_activity'"),
+            0);
+  EXPECT_EQ(QueryInt(path,
+                     "SELECT count(*) FROM sqlite_schema WHERE name = 'sessions_ended' AND "
+                     "sql LIKE '%(ended_at) WHERE status = 5'"),
+            1);
+
+  auto ended = store->ListEndedWithoutTranscript(10);
+  ASSERT_TRUE(ended.ok()) << ended.status();
+  ASSERT_EQ(ended->size(), 1u);
+  EXPECT_EQ((*ended)[0].id, "ses_1");
+
+  // Sessions of any status last active before minute 10 go; the later one stays.
+  auto expired = store->ExpireSessions("ten_a", "ch_1", absl::FromUnixSeconds(600), 10);
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  EXPECT_EQ(expired->deleted.sessions, 2);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM sessions"), 1);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM sessions WHERE id = 'ses_3'"), 1);
 }
 
 TEST(SqliteStore, DataSurvivesReopen) {

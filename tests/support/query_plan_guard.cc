@@ -36,6 +36,13 @@ const std::set<std::string>& SmallTables() {
 }
 
 std::string ScannedTable(const std::string& detail) {
+  if (absl::StartsWith(detail, "SEARCH ")) {
+    // Searched by the tenant alone: every row of the tenant, which grows
+    // with the traffic as the whole table does.
+    if (!absl::EndsWith(detail, " (tenant_id=?)")) return "";
+    std::string rest = detail.substr(7);
+    return rest.substr(0, rest.find(' '));
+  }
   if (!absl::StartsWith(detail, "SCAN ")) return "";
   if (absl::StrContains(detail, " USING ")) return "";  // an index, covering or not
   std::string rest = detail.substr(5);
@@ -45,6 +52,11 @@ std::string ScannedTable(const std::string& detail) {
 }
 
 bool MayScan(const std::string& table) { return SmallTables().count(table) > 0; }
+
+bool ReadsTenantByDesign(const std::string& sql) {
+  if (absl::StartsWith(sql, "SELECT COUNT(*) ")) return true;
+  return absl::StrContains(sql, " ORDER BY ") && absl::EndsWith(sql, " LIMIT 1");
+}
 
 namespace {
 
@@ -83,6 +95,7 @@ class QueryPlanGuard : public ::testing::Environment {
       if (!Plan(data->raw(), sql, &lines) && !Plan(keys->raw(), sql, &lines)) continue;
       for (const std::string& line : lines) {
         std::string table = ScannedTable(line);
+        if (absl::StartsWith(line, "SEARCH ") && ReadsTenantByDesign(sql)) continue;
         EXPECT_TRUE(table.empty() || MayScan(table))
             << "reads all of " << table << " (" << line << "): " << sql;
       }

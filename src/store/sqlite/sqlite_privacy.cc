@@ -189,11 +189,15 @@ absl::StatusOr<PrivacyRequest> SqliteStore::GetPrivacyRequest(std::string_view t
 absl::StatusOr<Page<PrivacyRequest>> SqliteStore::ListPrivacyRequests(std::string_view tenant_id,
                                                                       const ListOptions& options) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<Page<PrivacyRequest>> {
+    // Newest first, from the cursor down; the first page starts above every
+    // id ('~' sorts after the letters and digits of ids), so that the cursor
+    // is always a range of the primary key rather than a filter.
     CV_SQL(q, c,
            "SELECT " CV_PRIVACY_REQUEST_COLUMNS
-           " FROM privacy_requests WHERE tenant_id = ?1 AND (?2 = '' OR id < ?2) "
-           "ORDER BY id DESC LIMIT ?3");
-    q->Bind(1, tenant_id).Bind(2, options.after).Bind(3, int64_t{options.limit} + 1);
+           " FROM privacy_requests WHERE tenant_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
+    q->Bind(1, tenant_id)
+        .Bind(2, options.after.empty() ? std::string_view("~") : std::string_view(options.after))
+        .Bind(3, int64_t{options.limit} + 1);
     return sqlite::ReadPage<PrivacyRequest>(*q, options.limit, RequestFromRow);
   });
 }
@@ -292,11 +296,15 @@ absl::StatusOr<RetentionBatch> SqliteStore::ExpireSessions(std::string_view tena
     ErasureCounts& n = batch.deleted;
     std::vector<std::pair<std::string, std::string>> expired;  // (session, end user)
     {
+      // Through sessions_to_sweep, one status after the other (the IN list),
+      // in no particular order: every session found goes. Named: without
+      // statistics, the planner's guess is the whole tenant's sessions.
       CV_SQL(q, c,
-             "SELECT s.id, s.end_user_id FROM sessions s JOIN end_users u ON u.tenant_id = "
+             "SELECT s.id, s.end_user_id FROM sessions s INDEXED BY sessions_to_sweep JOIN "
+             "end_users u ON u.tenant_id = "
              "s.tenant_id AND u.id = s.end_user_id WHERE s.tenant_id = ? AND s.channel_id = ? AND "
-             "s.activity_minute <= ? AND s.last_activity_at < ? AND u.legal_hold = 0 "
-             "ORDER BY s.activity_minute LIMIT ?");
+             "s.status IN (1, 2, 3, 4, 5) AND s.activity_minute <= ? AND s.last_activity_at < ? "
+             "AND u.legal_hold = 0 LIMIT ?");
       q->Bind(1, tenant_id)
           .Bind(2, channel_id)
           .Bind(3, sqlite::ActivityMinute(before))
@@ -314,8 +322,9 @@ absl::StatusOr<RetentionBatch> SqliteStore::ExpireSessions(std::string_view tena
         "(SELECT id FROM entries WHERE tenant_id = ?1 AND session_id = ?2 UNION ALL SELECT id "
         "FROM context_entries WHERE tenant_id = ?1 AND session_id = ?2 UNION ALL SELECT id FROM "
         "participants WHERE tenant_id = ?1 AND session_id = ?2)",
-        "DELETE FROM tokens WHERE tenant_id = ?1 AND end_user_id = ?3 AND entry_id IN (SELECT id "
-        "FROM entries WHERE tenant_id = ?1 AND session_id = ?2)",
+        // Named: the planner's guess is every token of the tenant.
+        "DELETE FROM tokens INDEXED BY tokens_by_end_user WHERE tenant_id = ?1 AND end_user_id = "
+        "?3 AND entry_id IN (SELECT id FROM entries WHERE tenant_id = ?1 AND session_id = ?2)",
         "DELETE FROM participants WHERE tenant_id = ?1 AND session_id = ?2",
         "DELETE FROM context_entries WHERE tenant_id = ?1 AND session_id = ?2",
         "DELETE FROM transcripts WHERE tenant_id = ?1 AND session_id = ?2",
