@@ -194,6 +194,46 @@ TEST(SqliteStore, RetentionAndTheFinalizerWorkWithFewerSessionIndexes) {
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM sessions WHERE id = 'ses_3'"), 1);
 }
 
+// Migration 21: participants stored by session and consent records by end
+// user, their rows kept and their separate indexes gone.
+TEST(SqliteStore, ParticipantsAndConsentAreStoredByTheirOwner) {
+  TempDir dir;
+  std::string path = dir.File("data.db");
+  CreateAtVersion(
+      path, 20,
+      "INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'a', 0);"
+      "INSERT INTO participants (tenant_id, id, session_id, role, display_name, "
+      "joined_at) VALUES ('ten_a', 'par_2', 'ses_1', 2, NULL, 20), "
+      "('ten_a', 'par_1', 'ses_1', 1, x'01', 10), "
+      "('ten_a', 'par_3', 'ses_2', 1, NULL, 5);"
+      "INSERT INTO consent_records (tenant_id, id, end_user_id, channel_id, purpose, "
+      "status, source, captured_at, effective_from) VALUES "
+      "('ten_a', 'con_2', 'eu_1', 'ch_1', 'messaging', 'opted_out', 'keyword', 20, 20), "
+      "('ten_a', 'con_1', 'eu_1', 'ch_1', 'messaging', 'opted_in', 'api', 10, 10), "
+      "('ten_a', 'con_3', 'eu_2', 'ch_1', 'messaging', 'opted_in', 'api', 5, 5)");
+  auto store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(QueryInt(path,
+                     "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                     "('participants_by_session', 'consent_by_end_user')"),
+            0);
+  auto participants = store->ListParticipants("ten_a", "ses_1");
+  ASSERT_TRUE(participants.ok()) << participants.status();
+  ASSERT_EQ(participants->size(), 2u);
+  EXPECT_EQ((*participants)[0].id, "par_1");
+  EXPECT_EQ((*participants)[1].id, "par_2");
+  auto consent = store->ListConsent("ten_a", "eu_1");
+  ASSERT_TRUE(consent.ok()) << consent.status();
+  ASSERT_EQ(consent->size(), 2u);
+  EXPECT_EQ((*consent)[0].id, "con_1");
+  EXPECT_EQ((*consent)[1].status, "opted_out");
+  EXPECT_NE(QueryPlan(path,
+                      "SELECT id FROM consent_records WHERE tenant_id = 'a' AND end_user_id = 'b' "
+                      "ORDER BY captured_at, id")
+                .find("SEARCH consent_records USING PRIMARY KEY (tenant_id=? AND end_user_id=?)"),
+            std::string::npos);
+}
+
 TEST(SqliteStore, DataSurvivesReopen) {
   TempDir dir;
   std::string path = dir.File("data.db");

@@ -501,9 +501,8 @@ absl::StatusOr<std::vector<Participant>> SqliteStore::ListParticipants(
     std::string_view tenant_id, std::string_view session_id) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<Participant>> {
     CV_SQL(q, c,
-           "SELECT id, role, display_name, joined_at FROM participants INDEXED BY "
-           "participants_by_session WHERE tenant_id = ? AND session_id = ? "
-           "ORDER BY joined_at, id");
+           "SELECT id, role, display_name, joined_at FROM participants WHERE tenant_id = ? AND "
+           "session_id = ? ORDER BY joined_at, id");
     q->Bind(1, tenant_id).Bind(2, session_id);
     std::vector<Participant> out;
     while (true) {
