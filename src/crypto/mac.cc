@@ -98,6 +98,7 @@ void HmacSha256::ComputeInto(std::string_view message, Tag& out) const {
   SHA256_Update(&ctx, inner, sizeof(inner));
   SHA256_Final(out.data(), &ctx);
   OPENSSL_cleanse(&ctx, sizeof(ctx));
+  OPENSSL_cleanse(inner, sizeof(inner));
 }
 
 absl::StatusOr<std::string> HmacSha256::Compute(std::string_view message) const {

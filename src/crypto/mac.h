@@ -14,9 +14,9 @@ namespace convault::crypto {
 // HMAC-SHA256 under one key, with the keyed state computed once: the SHA-256
 // states after the inner and outer padded key blocks are kept, and each
 // computation starts from copies of them (plain structs: no context is
-// created, allocated or re-keyed per call; blind indexes, the audit chain and
-// webhook signatures call this per message). The kept states are zeroized on
-// destruction, the copies after each computation.
+// created, allocated or re-keyed per call; blind indexes and the audit chain
+// call this per message). The kept states are zeroized on destruction, the
+// copies after each computation.
 // Thread safety: Compute, ComputeInto and Verify may be called concurrently.
 class HmacSha256 {
  public:
