@@ -53,7 +53,7 @@ absl::Status ErrorStatus(int rc, std::string_view what, sqlite3* db) {
 }
 
 Statement& Statement::Checked(int rc) {
-  if (rc != SQLITE_OK) bind_rc_ = rc;
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   return *this;
 }
 
