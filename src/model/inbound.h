@@ -34,8 +34,13 @@ struct InboundWrite {
   // The end user: created with this message, or an existing one.
   std::optional<EndUser> new_end_user;
   // The caller resolved the end user by comparing the end users of this
-  // channel indexed under this platform-key token; if the store holds another
-  // one by now (a concurrent first message), the commit is Aborted.
+  // channel indexed under this platform-key token. When this message creates
+  // the end user and the store holds another one under the token that the
+  // caller did not compare (a concurrent first message), the commit is
+  // Aborted. A message to an existing end user is not checked: the caller
+  // matched that end user's platform key exactly, and every end user is
+  // created through this check, so another one under the token has another
+  // key (tokens are truncated: docs/formats/field-ciphertext.md).
   std::string platform_key_index;
   uint64_t platform_key_token = 0;
   std::vector<std::string> compared_end_users;

@@ -902,6 +902,11 @@ TEST_P(StoreConformance, InboundCommitRefusesAStaleView) {
   EXPECT_TRUE(absl::IsAborted(store_->CommitInbound(twin).status()));
   twin.compared_end_users = {"eu_1"};  // compared and found different: fine
   EXPECT_TRUE(store_->CommitInbound(twin).ok());
+  // A message to an end user the caller matched exactly: another end user
+  // under the token has another platform key (tokens are truncated).
+  InboundWrite known = MakeInbound("ten_a", "m5", "eu_1", false, "ses_1", false, clock_.Now());
+  known.compared_end_users = {"eu_1"};
+  EXPECT_TRUE(store_->CommitInbound(known).ok());
   // A second open session for the same end user and channel.
   InboundWrite second = MakeInbound("ten_a", "m3", "eu_1", false, "ses_3", true, clock_.Now());
   second.compared_end_users = {"eu_1", "eu_2"};

@@ -336,8 +336,10 @@ absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) 
   auto seen = inbound_.find({r.tenant_id, r.channel_id, r.external_id});
   if (seen != inbound_.end()) return InboundCommit{seen->second, true};
   if (!tenants_.contains(r.tenant_id)) return absl::NotFoundError("tenant not found");
-  // The optimistic check on the end users indexed under this token.
+  // The optimistic check on the end users indexed under this token, for a
+  // new end user (InboundWrite::compared_end_users).
   for (const auto& [key, e] : index_) {
+    if (!w.new_end_user.has_value()) break;
     if (e.tenant_id != r.tenant_id || e.index_name != w.platform_key_index ||
         e.token != w.platform_key_token || e.object_type != "end_user") {
       continue;

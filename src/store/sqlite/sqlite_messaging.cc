@@ -244,8 +244,11 @@ absl::StatusOr<InboundCommit> SqliteStore::CommitInbound(const InboundWrite& w) 
       out.duplicate = true;
       return absl::OkStatus();
     }
-    // Another end user of this channel under the same token: the caller did not compare it.
-    {
+    // Another end user of this channel under the same token that the caller
+    // did not compare: a concurrent first message. Only a new end user is
+    // checked (InboundWrite::compared_end_users); every message to a known
+    // one saved this read of a random blind-index page.
+    if (w.new_end_user.has_value()) {
       CV_SQL(q, c,
              "SELECT e.id FROM blind_index b JOIN end_users e ON e.tenant_id = b.tenant_id AND "
              "e.id = b.object_id WHERE b.tenant_id = ? AND b.index_name = ? AND b.token = ? AND "
