@@ -892,6 +892,39 @@ TEST_P(StoreConformance, PrivacyRequestsRoundTripNewestFirst) {
   EXPECT_TRUE(store_->ListPrivacyRequestsOf("ten_b", "eu_1", {10, ""})->items.empty());
 }
 
+// Context key classes are read for every message with context (the SQLite
+// store keeps them in memory): each change shows in the next list.
+TEST_P(StoreConformance, ContextKeyClassesListShowsEveryChange) {
+  AddTenant("ten_a", "a");
+  AddTenant("ten_b", "b");
+  ContextKeyClass order{"ten_a", "order_id", "internal", {}, "", clock_.Now()};
+  EXPECT_TRUE(absl::IsNotFound(
+      store_->PutContextKeyClass({"ten_x", "k", "internal", {}, "", clock_.Now()})));
+  auto listed = store_->ListContextKeyClasses("ten_a");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_TRUE(listed->empty());
+  ASSERT_TRUE(store_->PutContextKeyClass(order).ok());
+  ContextKeyClass email{"ten_a", "email",     "confidential", {"pii", "credential"},
+                        "email", clock_.Now()};
+  ASSERT_TRUE(store_->PutContextKeyClass(email).ok());
+  listed = store_->ListContextKeyClasses("ten_a");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].key, "email");  // by key
+  EXPECT_EQ((*listed)[0].categories, (std::vector<std::string>{"pii", "credential"}));
+  EXPECT_EQ((*listed)[0].identifier, "email");
+  EXPECT_EQ((*listed)[1].key, "order_id");
+  EXPECT_EQ((*listed)[1].sensitivity, "internal");
+  order.sensitivity = "restricted";
+  order.categories = {"pci"};
+  ASSERT_TRUE(store_->PutContextKeyClass(order).ok());
+  listed = store_->ListContextKeyClasses("ten_a");
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[1].sensitivity, "restricted");
+  EXPECT_EQ((*listed)[1].categories, (std::vector<std::string>{"pci"}));
+  EXPECT_TRUE(store_->ListContextKeyClasses("ten_b")->empty());
+}
+
 TEST_P(StoreConformance, InboundCommitRefusesAStaleView) {
   AddTenant("ten_a", "a");
   ASSERT_TRUE(

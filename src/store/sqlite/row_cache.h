@@ -13,7 +13,8 @@
 namespace convault::sqlite {
 
 // Rows that almost every request reads and that rarely change (API keys,
-// channels, tenant settings), kept in memory by the store that writes them.
+// channels, tenant settings, a tenant's context key classes), kept in memory
+// by the store that writes them.
 // Only found rows are kept. A writer calls Invalidate after its commit; a row
 // read from the database while an invalidation came in is not kept (it may be
 // the row from before the change).

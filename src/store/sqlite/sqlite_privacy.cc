@@ -361,7 +361,7 @@ absl::StatusOr<RetentionBatch> SqliteStore::ExpireSessions(std::string_view tena
 }
 
 absl::Status SqliteStore::PutContextKeyClass(const ContextKeyClass& k) {
-  return writer_->Write([&](Connection& c) -> absl::Status {
+  absl::Status put = writer_->Write([&](Connection& c) -> absl::Status {
     CV_SQL(t, c, "SELECT 1 FROM tenants WHERE id = ?");
     CV_ASSIGN_OR_RETURN(bool exists, t->Bind(1, k.tenant_id).Step());
     if (!exists) return absl::NotFoundError("tenant not found");
@@ -376,9 +376,16 @@ absl::Status SqliteStore::PutContextKeyClass(const ContextKeyClass& k) {
         .Bind(6, ToStorageMicros(k.updated_at))
         .Run();
   });
+  key_classes_.Invalidate(k.tenant_id);
+  return put;
 }
 
 absl::StatusOr<std::vector<ContextKeyClass>> SqliteStore::ListContextKeyClasses(
+    std::string_view tenant_id) {
+  return key_classes_.GetOrRead(tenant_id, [&] { return ReadContextKeyClasses(tenant_id); });
+}
+
+absl::StatusOr<std::vector<ContextKeyClass>> SqliteStore::ReadContextKeyClasses(
     std::string_view tenant_id) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<std::vector<ContextKeyClass>> {
     CV_SQL(q, c,

@@ -170,6 +170,8 @@ class SqliteStore final : public Store {
   int CheckpointPassesForTesting();
 
  private:
+  absl::StatusOr<std::vector<ContextKeyClass>> ReadContextKeyClasses(std::string_view tenant_id);
+
   SqliteStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
               std::unique_ptr<sqlite::ReadPool> readers,
               std::unique_ptr<sqlite::Checkpointer> checkpointer)
@@ -187,6 +189,8 @@ class SqliteStore final : public Store {
   sqlite::RowCache<ApiKey> api_keys_{4096};
   sqlite::RowCache<Channel> channels_{4096};
   sqlite::RowCache<TenantSettings> settings_{4096};
+  // A tenant's context key classes, read for every message with context.
+  sqlite::RowCache<std::vector<ContextKeyClass>> key_classes_{4096};
 };
 
 }  // namespace convault
