@@ -205,14 +205,14 @@ absl::StatusOr<Page<PrivacyRequest>> SqliteStore::ListPrivacyRequests(std::strin
 absl::StatusOr<Page<PrivacyRequest>> SqliteStore::ListPrivacyRequestsOf(
     std::string_view tenant_id, std::string_view end_user_id, const ListOptions& options) {
   return readers_->With([&](Connection& c) -> absl::StatusOr<Page<PrivacyRequest>> {
+    // As ListPrivacyRequests: the cursor is a range of the subject's index.
     CV_SQL(q, c,
            "SELECT " CV_PRIVACY_REQUEST_COLUMNS
            " FROM privacy_requests INDEXED BY privacy_requests_by_subject"
-           " WHERE tenant_id = ?1 AND end_user_id = ?2 AND (?3 = '' OR id < ?3) "
-           "ORDER BY id DESC LIMIT ?4");
+           " WHERE tenant_id = ?1 AND end_user_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4");
     q->Bind(1, tenant_id)
         .Bind(2, end_user_id)
-        .Bind(3, options.after)
+        .Bind(3, options.after.empty() ? std::string_view("~") : std::string_view(options.after))
         .Bind(4, int64_t{options.limit} + 1);
     return sqlite::ReadPage<PrivacyRequest>(*q, options.limit, RequestFromRow);
   });
