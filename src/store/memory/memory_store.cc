@@ -339,7 +339,7 @@ absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) 
   // The optimistic check on the end users indexed under this token, for a
   // new end user (InboundWrite::compared_end_users).
   for (const auto& [key, e] : index_) {
-    if (!w.new_end_user.has_value()) break;
+    if (!w.new_end_user.has_value()) break;  // nothing to check
     if (e.tenant_id != r.tenant_id || e.index_name != w.platform_key_index ||
         e.token != w.platform_key_token || e.object_type != "end_user") {
       continue;
