@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 
 namespace convault {
@@ -100,14 +102,29 @@ class MetricFamily {
       : labels_(std::move(labels)), bounds_(std::move(bounds)) {}
 
   // REQUIRES: values.size() == number of label names.
+  // Called on every request and store operation: finds an existing cell
+  // under a shared lock, with the key built in a buffer of the thread's own.
   Cell& With(std::initializer_list<std::string_view> values) {
-    std::vector<std::string> key(values.begin(), values.end());
-    absl::MutexLock lock(&mu_);
-    auto it = cells_.find(key);
-    if (it == cells_.end()) {
-      it = cells_.emplace(std::move(key), MakeCell()).first;
+    thread_local std::string key;
+    key.clear();
+    for (std::string_view v : values) {
+      // Each value with its length before it: no two lists share a key.
+      const uint32_t n = static_cast<uint32_t>(v.size());
+      key.append(reinterpret_cast<const char*>(&n), sizeof n);
+      key.append(v);
     }
-    return *it->second;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      auto it = cells_.find(key);
+      if (it != cells_.end()) return *it->second.cell;
+    }
+    absl::MutexLock lock(&mu_);
+    auto [it, added] = cells_.try_emplace(key);
+    if (added) {
+      it->second.values.assign(values.begin(), values.end());
+      it->second.cell = MakeCell();
+    }
+    return *it->second.cell;
   }
 
   const std::vector<std::string>& labels() const { return labels_; }
@@ -116,8 +133,13 @@ class MetricFamily {
   // Calls fn(label_values, cell) for each cell, in label order.
   template <typename Fn>
   void ForEach(Fn fn) const {
-    absl::MutexLock lock(&mu_);
-    for (const auto& [key, cell] : cells_) fn(key, *cell);
+    absl::ReaderMutexLock lock(&mu_);
+    std::vector<const Labeled*> sorted;
+    sorted.reserve(cells_.size());
+    for (const auto& [key, labeled] : cells_) sorted.push_back(&labeled);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Labeled* a, const Labeled* b) { return a->values < b->values; });
+    for (const Labeled* l : sorted) fn(l->values, *l->cell);
   }
 
  private:
@@ -131,8 +153,12 @@ class MetricFamily {
 
   const std::vector<std::string> labels_;
   const std::vector<double> bounds_;
+  struct Labeled {
+    std::vector<std::string> values;
+    std::unique_ptr<Cell> cell;  // never moves: callers keep references
+  };
   mutable absl::Mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<Cell>> cells_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Labeled> cells_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace convault

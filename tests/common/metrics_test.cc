@@ -1,5 +1,10 @@
 #include "common/metrics.h"
 
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace convault {
@@ -43,6 +48,32 @@ TEST(Metrics, EscapesLabelValues) {
   MetricsRegistry m;
   m.AddCounter("c", "C.", {"l"}).With({"a\"b\\c\nd"}).Inc();
   EXPECT_NE(m.RenderPrometheus().find("c{l=\"a\\\"b\\\\c\\nd\"} 1"), std::string::npos);
+}
+
+TEST(Metrics, CellsAreFoundByTheirWholeListOfValuesAndRenderedInLabelOrder) {
+  MetricsRegistry m;
+  auto& c = m.AddCounter("c", "C.", {"x", "y"});
+  CounterCell& first = c.With({"b", "c"});
+  first.Inc();
+  EXPECT_EQ(&c.With({"b", "c"}), &first);  // the same cell, kept
+  c.With({"bc", ""}).Inc(2);               // the same bytes, other values
+  c.With({"a", "z"}).Inc(3);
+  c.With({std::string_view("b\0", 2), "c"}).Inc(4);
+  EXPECT_EQ(first.value(), 1);
+  std::vector<std::pair<std::vector<std::string>, double>> seen;
+  c.ForEach([&](const std::vector<std::string>& values, const CounterCell& cell) {
+    seen.emplace_back(values, cell.value());
+  });
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0].first, (std::vector<std::string>{"a", "z"}));
+  EXPECT_EQ(seen[1].first, (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(seen[1].second, 1);
+  EXPECT_EQ(seen[2].first, (std::vector<std::string>{std::string("b\0", 2), "c"}));
+  EXPECT_EQ(seen[2].second, 4);
+  EXPECT_EQ(seen[3].first, (std::vector<std::string>{"bc", ""}));
+  EXPECT_EQ(seen[3].second, 2);
+  std::string text = m.RenderPrometheus();
+  EXPECT_LT(text.find("x=\"a\""), text.find("x=\"bc\""));
 }
 
 }  // namespace
