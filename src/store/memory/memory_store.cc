@@ -338,17 +338,18 @@ absl::StatusOr<InboundCommit> MemoryStore::CommitInbound(const InboundWrite& w) 
   if (!tenants_.contains(r.tenant_id)) return absl::NotFoundError("tenant not found");
   // The optimistic check on the end users indexed under this token, for a
   // new end user (InboundWrite::compared_end_users).
-  for (const auto& [key, e] : index_) {
-    if (!w.new_end_user.has_value()) break;  // nothing to check
-    if (e.tenant_id != r.tenant_id || e.index_name != w.platform_key_index ||
-        e.token != w.platform_key_token || e.object_type != "end_user") {
-      continue;
-    }
-    auto u = end_users_.find({r.tenant_id, e.object_id});
-    if (u == end_users_.end() || u->second.channel_id != r.channel_id) continue;
-    if (std::find(w.compared_end_users.begin(), w.compared_end_users.end(), e.object_id) ==
-        w.compared_end_users.end()) {
-      return absl::AbortedError("a new end user with this platform key");
+  if (w.new_end_user.has_value()) {
+    for (const auto& [key, e] : index_) {
+      if (e.tenant_id != r.tenant_id || e.index_name != w.platform_key_index ||
+          e.token != w.platform_key_token || e.object_type != "end_user") {
+        continue;
+      }
+      auto u = end_users_.find({r.tenant_id, e.object_id});
+      if (u == end_users_.end() || u->second.channel_id != r.channel_id) continue;
+      if (std::find(w.compared_end_users.begin(), w.compared_end_users.end(), e.object_id) ==
+          w.compared_end_users.end()) {
+        return absl::AbortedError("a new end user with this platform key");
+      }
     }
   }
   if (w.seen_end_user.has_value()) {
