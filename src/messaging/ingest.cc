@@ -169,8 +169,9 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
   }
   absl::StatusOr<EndUserMatch> match;
   if (known.has_value()) {
-    match = EndUserMatch{known->end_user_id, known->compared_end_users, known->locale,
-                         known->processing_restricted};
+    // A known end user: the commit does not check the token's other end
+    // users (InboundWrite::compared_end_users), so none are listed.
+    match = EndUserMatch{known->end_user_id, {}, known->locale, known->processing_restricted};
   } else {
     match = MatchEndUser(store_, cipher_, channel, *key, token, region);
     if (!match.ok()) return match.status();
@@ -544,8 +545,6 @@ absl::StatusOr<IngestResult> IngestPipeline::Attempt(const Channel& channel,
     now_known.locale = w.new_end_user.has_value() ? w.new_end_user->locale : match->locale;
     now_known.processing_restricted = restricted;
     now_known.session_id = r.session_id;
-    now_known.compared_end_users = std::move(w.compared_end_users);
-    if (w.new_end_user.has_value()) now_known.compared_end_users.push_back(r.end_user_id);
     known_.Remember(known_key, std::move(now_known));
   }
   return IngestResult{r.entry_id,

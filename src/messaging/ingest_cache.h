@@ -3,7 +3,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
@@ -14,10 +13,10 @@ namespace convault {
 // the end user and their open session, so that the next message of the same
 // sender reads nothing before its commit (docs/decisions/0016). Only a hint:
 // the commit checks each part (the end user still there with the restriction
-// and locale seen, the session still open, no other end user of the channel
-// under the platform-key token) and is Aborted otherwise; the pipeline then
-// forgets the entry and looks again. So changes made elsewhere (the API, the
-// CLI beside a running server, the sweeper) cost a retry, never a wrong write.
+// and locale seen, the session still open) and is Aborted otherwise; the
+// pipeline then forgets the entry and looks again. So changes made elsewhere
+// (the API, the CLI beside a running server, the sweeper) cost a retry, never
+// a wrong write.
 // Keys are keyed hashes of the platform key (no personal value is held);
 // past `capacity` entries the cache starts again empty.
 // Thread safety: all methods may be called concurrently.
@@ -28,9 +27,6 @@ class IngestCache final {
     std::string locale;
     bool processing_restricted = false;
     std::string session_id;
-    // The channel's end users under the platform-key token (see
-    // InboundWrite::compared_end_users).
-    std::vector<std::string> compared_end_users;
   };
 
   explicit IngestCache(size_t capacity) : capacity_(capacity) {}

@@ -9,7 +9,6 @@ IngestCache::Known Sender(const std::string& end_user, const std::string& sessio
   IngestCache::Known k;
   k.end_user_id = end_user;
   k.session_id = session;
-  k.compared_end_users = {end_user};
   return k;
 }
 
