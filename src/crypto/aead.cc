@@ -25,6 +25,9 @@ const EVP_CIPHER* Aes256Gcm() {
 }
 
 // A context with cipher and key set; nonce, AAD and data vary per call.
+// Either direction can follow: each call sets its own with the nonce, and
+// GCM runs the block cipher forwards both ways, so one key schedule serves
+// sealing and opening.
 EVP_CIPHER_CTX* NewKeyedContext(std::string_view key, bool encrypt) {
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   if (ctx == nullptr) return nullptr;
@@ -104,23 +107,19 @@ absl::StatusOr<std::unique_ptr<AesGcmAead>> AesGcmAead::Create(SecretBytes key, 
 }
 
 AesGcmAead::~AesGcmAead() {
-  for (Slots* slots : {&enc_slots_, &dec_slots_}) {
-    for (auto& slot : *slots) EVP_CIPHER_CTX_free(slot.exchange(nullptr));
-  }
+  for (auto& slot : slots_) EVP_CIPHER_CTX_free(slot.exchange(nullptr));
 }
 
-EVP_CIPHER_CTX* AesGcmAead::Acquire(bool encrypt) const {
-  Slots& slots = encrypt ? enc_slots_ : dec_slots_;
-  for (auto& slot : slots) {
+EVP_CIPHER_CTX* AesGcmAead::Acquire() const {
+  for (auto& slot : slots_) {
     if (slot.load(std::memory_order_relaxed) == nullptr) continue;
     if (EVP_CIPHER_CTX* c = slot.exchange(nullptr, std::memory_order_acquire)) return c;
   }
-  return NewKeyedContext(key_.Reveal(), encrypt);
+  return NewKeyedContext(key_.Reveal(), /*encrypt=*/true);
 }
 
-void AesGcmAead::Release(bool encrypt, EVP_CIPHER_CTX* ctx) const {
-  Slots& slots = encrypt ? enc_slots_ : dec_slots_;
-  for (auto& slot : slots) {
+void AesGcmAead::Release(EVP_CIPHER_CTX* ctx) const {
+  for (auto& slot : slots_) {
     EVP_CIPHER_CTX* expected = nullptr;
     if (slot.compare_exchange_strong(expected, ctx, std::memory_order_release)) return;
   }
@@ -138,12 +137,12 @@ absl::StatusOr<std::string> AesGcmAead::Encrypt(std::string_view plaintext,
   p[4] = static_cast<uint8_t>(key_id_ >> 8);
   p[5] = static_cast<uint8_t>(key_id_);
   NonceSource::Fill(p + kEnvelopeHeaderSize);
-  EVP_CIPHER_CTX* ctx = Acquire(true);
+  EVP_CIPHER_CTX* ctx = Acquire();
   if (ctx == nullptr) return absl::InternalError("cipher context");
   absl::Status s =
       SealWith(ctx, p + kEnvelopeHeaderSize, std::string_view(out.data(), kEnvelopeHeaderSize),
                associated_data, plaintext, p + kEnvelopeHeaderSize + kNonceSize);
-  Release(true, ctx);
+  Release(ctx);
   if (!s.ok()) return s;
   return out;
 }
@@ -153,13 +152,13 @@ absl::StatusOr<std::string> AesGcmAead::Decrypt(std::string_view envelope,
   auto id = EnvelopeKeyId(envelope);
   if (!id.ok() || *id != key_id_) return OpenFailed();
   std::string out(envelope.size() - kEnvelopeOverhead, '\0');
-  EVP_CIPHER_CTX* ctx = Acquire(false);
+  EVP_CIPHER_CTX* ctx = Acquire();
   if (ctx == nullptr) return absl::InternalError("cipher context");
   absl::Status s =
       OpenWith(ctx, U8(envelope) + kEnvelopeHeaderSize, envelope.substr(0, kEnvelopeHeaderSize),
                associated_data, envelope.substr(kEnvelopeHeaderSize + kNonceSize),
                reinterpret_cast<uint8_t*>(out.data()));
-  Release(false, ctx);
+  Release(ctx);
   if (!s.ok()) {
     SecureZero(out.data(), out.size());
     return s;

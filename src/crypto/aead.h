@@ -60,18 +60,20 @@ class AesGcmAead final : public Aead {
 
  private:
   AesGcmAead(SecretBytes key, uint32_t key_id) : key_(std::move(key)), key_id_(key_id) {}
-  EVP_CIPHER_CTX* Acquire(bool encrypt) const;
-  void Release(bool encrypt, EVP_CIPHER_CTX* ctx) const;
+  EVP_CIPHER_CTX* Acquire() const;
+  void Release(EVP_CIPHER_CTX* ctx) const;
 
-  // Keyed contexts waiting for reuse; a slot holds one or is empty. Taking
-  // and returning one is a single atomic exchange, no lock.
+  // Keyed contexts waiting for reuse, by Encrypt and Decrypt alike (each
+  // call sets the direction with its nonce): a key that both seals and opens
+  // holds one context (about 1.1 KB) rather than one per direction. A slot
+  // holds one or is empty; taking and returning one is a single atomic
+  // exchange, no lock.
   static constexpr size_t kSlots = 8;
   using Slots = std::array<std::atomic<EVP_CIPHER_CTX*>, kSlots>;
 
   const SecretBytes key_;
   const uint32_t key_id_;
-  mutable Slots enc_slots_{};
-  mutable Slots dec_slots_{};
+  mutable Slots slots_{};
 };
 
 // The raw AES-256-GCM primitive under AesGcmAead, with the nonce given: for
