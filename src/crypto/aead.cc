@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "absl/synchronization/mutex.h"
 #include "crypto/nonce_source.h"
 
 namespace convault::crypto {
@@ -106,11 +107,106 @@ absl::StatusOr<std::unique_ptr<AesGcmAead>> AesGcmAead::Create(SecretBytes key, 
   return std::unique_ptr<AesGcmAead>(new AesGcmAead(std::move(key), key_id));
 }
 
+// The keys that hold pooled contexts, and the clock that bounds them.
+//
+// A key joins when Release pools a context and it is not a member; a member
+// leaves when the clock frees its contexts or when it is destroyed. Release
+// stores the context into its slot before it reads `registered_`, and the
+// clock clears `registered_` before it empties the slots (both sequentially
+// consistent), so a context pooled while the clock frees the others is
+// either freed by the clock or makes its key join again.
+class ContextRegistry {
+ public:
+  static ContextRegistry& Get() {
+    static ContextRegistry* registry = new ContextRegistry();
+    return *registry;
+  }
+
+  void Join(const AesGcmAead* key) {
+    absl::MutexLock lock(&mu_);
+    if (key->registered_.load()) return;  // another thread's Release was first
+    key->registered_.store(true);
+    key->index_ = keys_.size();
+    keys_.push_back(key);
+    // The use that brought it here earns no second chance: a key used once
+    // and never again goes at the hand's first pass, while keys in use are
+    // marked again before it comes round.
+    key->referenced_.store(false);
+    // Second chance: a key used since the hand last passed it keeps its
+    // contexts this time round. Two turns clear every mark, unless other
+    // threads keep setting them; the bound stops a sweep in that case.
+    size_t steps = 2 * keys_.size() + 2;
+    while (keys_.size() > budget_ && steps-- > 0) {
+      if (hand_ >= keys_.size()) hand_ = 0;
+      const AesGcmAead* at = keys_[hand_];
+      if (at->referenced_.exchange(false)) {
+        ++hand_;
+        continue;
+      }
+      LeaveLocked(at);  // the hand now points at the key moved into its place
+      at->FreePooled();
+    }
+  }
+
+  // Called by the destructor, whether or not `key` is a member: the lock
+  // also waits for a sweep that may be freeing its contexts right now.
+  void Leave(const AesGcmAead* key) {
+    absl::MutexLock lock(&mu_);
+    if (key->registered_.load()) LeaveLocked(key);
+  }
+
+  size_t size() {
+    absl::MutexLock lock(&mu_);
+    return keys_.size();
+  }
+
+  size_t SetBudget(size_t budget) {
+    absl::MutexLock lock(&mu_);
+    size_t before = budget_;
+    budget_ = budget == 0 ? 1 : budget;
+    return before;
+  }
+
+ private:
+  void LeaveLocked(const AesGcmAead* key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    key->registered_.store(false);
+    const size_t i = key->index_;
+    keys_[i] = keys_.back();
+    keys_[i]->index_ = i;
+    keys_.pop_back();
+  }
+
+  absl::Mutex mu_;
+  std::vector<const AesGcmAead*> keys_ ABSL_GUARDED_BY(mu_);
+  size_t hand_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t budget_ ABSL_GUARDED_BY(mu_) = 16384;
+};
+
 AesGcmAead::~AesGcmAead() {
+  ContextRegistry::Get().Leave(this);
+  FreePooled();
+}
+
+void AesGcmAead::FreePooled() const {
   for (auto& slot : slots_) EVP_CIPHER_CTX_free(slot.exchange(nullptr));
 }
 
+size_t AesGcmAead::PooledKeys() { return ContextRegistry::Get().size(); }
+
+size_t AesGcmAead::SetPooledKeyBudgetForTesting(size_t budget) {
+  return ContextRegistry::Get().SetBudget(budget);
+}
+
+size_t AesGcmAead::PooledContextsForTesting() const {
+  size_t n = 0;
+  for (auto& slot : slots_) n += slot.load() != nullptr ? 1 : 0;
+  return n;
+}
+
 EVP_CIPHER_CTX* AesGcmAead::Acquire() const {
+  if (!referenced_.load(std::memory_order_relaxed)) {
+    referenced_.store(true, std::memory_order_relaxed);
+  }
   for (auto& slot : slots_) {
     if (slot.load(std::memory_order_relaxed) == nullptr) continue;
     if (EVP_CIPHER_CTX* c = slot.exchange(nullptr, std::memory_order_acquire)) return c;
@@ -121,7 +217,10 @@ EVP_CIPHER_CTX* AesGcmAead::Acquire() const {
 void AesGcmAead::Release(EVP_CIPHER_CTX* ctx) const {
   for (auto& slot : slots_) {
     EVP_CIPHER_CTX* expected = nullptr;
-    if (slot.compare_exchange_strong(expected, ctx, std::memory_order_release)) return;
+    if (slot.compare_exchange_strong(expected, ctx)) {
+      if (!registered_.load()) ContextRegistry::Get().Join(this);
+      return;
+    }
   }
   EVP_CIPHER_CTX_free(ctx);  // more concurrent users than slots: let this one go
 }

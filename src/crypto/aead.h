@@ -46,6 +46,14 @@ class Aead {
 // AES-256-GCM through OpenSSL EVP. The key schedule is computed once per
 // context; contexts are pooled per key and freed (and cleansed by OpenSSL)
 // with the key, so no key material outlives this object.
+//
+// Pooled contexts are bounded process-wide: at most a budget of keys
+// (16,384 by default, about 1.1 KB of context each) hold any. A key that
+// pools a context joins them; beyond the budget, a second-chance clock over
+// them frees the contexts of a key not used since the clock last passed it.
+// Such a key keeps working and makes a context again when next used. This
+// keeps a cache of many rarely used keys (one per end user) from holding a
+// context each, while keys in steady use keep theirs.
 class AesGcmAead final : public Aead {
  public:
   // REQUIRES: key.size() == 32.
@@ -58,7 +66,15 @@ class AesGcmAead final : public Aead {
                                       std::string_view associated_data) const override;
   uint32_t key_id() const override { return key_id_; }
 
+  // Keys holding pooled contexts now, process-wide (for tests and metrics).
+  static size_t PooledKeys();
+  // Contexts this key holds for reuse now (for tests).
+  size_t PooledContextsForTesting() const;
+  // Sets the budget of keys with pooled contexts; returns the previous one.
+  static size_t SetPooledKeyBudgetForTesting(size_t budget);
+
  private:
+  friend class ContextRegistry;
   AesGcmAead(SecretBytes key, uint32_t key_id) : key_(std::move(key)), key_id_(key_id) {}
   EVP_CIPHER_CTX* Acquire() const;
   void Release(EVP_CIPHER_CTX* ctx) const;
@@ -71,9 +87,17 @@ class AesGcmAead final : public Aead {
   static constexpr size_t kSlots = 8;
   using Slots = std::array<std::atomic<EVP_CIPHER_CTX*>, kSlots>;
 
+  // Frees the pooled contexts (OpenSSL cleanses their key schedules).
+  void FreePooled() const;
+
   const SecretBytes key_;
   const uint32_t key_id_;
   mutable Slots slots_{};
+  // Among the keys with pooled contexts (ContextRegistry). `registered_` is
+  // read without the registry's lock by Release; `index_` is guarded by it.
+  mutable std::atomic<bool> registered_{false};
+  mutable std::atomic<bool> referenced_{false};  // used since the clock passed
+  mutable size_t index_ = 0;
 };
 
 // The raw AES-256-GCM primitive under AesGcmAead, with the nonce given: for

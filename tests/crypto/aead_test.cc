@@ -3,9 +3,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "crypto/nonce_source.h"
@@ -76,6 +78,85 @@ TEST(Aead, SealingAndOpeningInTurnShareAContextAndStayCorrect) {
     tampered.back() ^= 1;
     EXPECT_FALSE((*aead)->Decrypt(tampered, "ad" + std::to_string(i)).ok()) << i;
   }
+}
+
+// Sets the process-wide budget of keys with pooled contexts for one test.
+class PooledKeyBudget {
+ public:
+  explicit PooledKeyBudget(size_t budget)
+      : before_(AesGcmAead::SetPooledKeyBudgetForTesting(budget)) {}
+  ~PooledKeyBudget() { AesGcmAead::SetPooledKeyBudgetForTesting(before_); }
+
+ private:
+  size_t before_;
+};
+
+size_t Pooled(const std::vector<std::unique_ptr<AesGcmAead>>& keys) {
+  size_t n = 0;
+  for (const auto& k : keys) n += k->PooledContextsForTesting() > 0 ? 1 : 0;
+  return n;
+}
+
+// Many keys used once each (one per end user) do not each keep a context:
+// beyond the budget, the keys not used again lose theirs, a key in steady
+// use keeps its own, and every key still seals and opens afterwards.
+TEST(Aead, PooledContextsAreBoundedAcrossKeysAndKeysInUseKeepTheirs) {
+  const size_t others = AesGcmAead::PooledKeys();  // keys of other tests still alive
+  PooledKeyBudget budget(others + 8);
+  auto hot = NewKey(1);
+  std::vector<std::unique_ptr<AesGcmAead>> cold;
+  std::vector<std::string> sealed;
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(hot->Encrypt("steady", "ad").ok());
+    cold.push_back(NewKey(100 + i));
+    auto ct = cold.back()->Encrypt("once " + std::to_string(i), "ad");
+    ASSERT_TRUE(ct.ok());
+    sealed.push_back(*ct);
+    ASSERT_LE(AesGcmAead::PooledKeys(), others + 8) << i;
+    ASSERT_LE(Pooled(cold), 8u) << i;
+    EXPECT_EQ(hot->PooledContextsForTesting(), 1u) << i;
+  }
+  // Keys that lost their context make a new one when used again.
+  for (int i = 0; i < 200; ++i) {
+    auto back = cold[i]->Decrypt(sealed[i], "ad");
+    ASSERT_TRUE(back.ok()) << i;
+    EXPECT_EQ(*back, "once " + std::to_string(i));
+  }
+  EXPECT_LE(AesGcmAead::PooledKeys(), others + 8);
+  // A destroyed key leaves the set.
+  const size_t now = AesGcmAead::PooledKeys();
+  size_t leaving = Pooled(cold) + (hot->PooledContextsForTesting() > 0 ? 1 : 0);
+  cold.clear();
+  hot.reset();
+  EXPECT_EQ(AesGcmAead::PooledKeys(), now - leaving);
+}
+
+// Keys used from many threads at once while the budget forces the clock to
+// free contexts all the time: every call still succeeds and the set stays
+// within the budget once they are done (the sanitizer preset runs it under
+// ASan and UBSan).
+TEST(Aead, PooledContextsStayBoundedWhenKeysAreUsedConcurrently) {
+  const size_t others = AesGcmAead::PooledKeys();
+  PooledKeyBudget budget(others + 4);
+  std::vector<std::unique_ptr<AesGcmAead>> keys;
+  for (int i = 0; i < 32; ++i) keys.push_back(NewKey(i));
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        const auto& k = keys[(i * 7 + t * 13) % keys.size()];
+        auto ct = k->Encrypt("x", "ad");
+        if (!ct.ok() || !k->Decrypt(*ct, "ad").ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  // One more join sweeps whatever a race let in beyond the budget.
+  auto last = NewKey(99);
+  ASSERT_TRUE(last->Encrypt("x", "ad").ok());
+  EXPECT_LE(AesGcmAead::PooledKeys(), others + 4);
 }
 
 TEST(Aead, RefusesKeysOfTheWrongSize) {
