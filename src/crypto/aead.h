@@ -66,7 +66,7 @@ class AesGcmAead final : public Aead {
                                       std::string_view associated_data) const override;
   uint32_t key_id() const override { return key_id_; }
 
-  // Keys holding pooled contexts now, process-wide (for tests).
+  // Keys holding pooled contexts now, process-wide (a metric; tests).
   static size_t PooledKeys();
   // Contexts this key holds for reuse now (for tests).
   size_t PooledContextsForTesting() const;

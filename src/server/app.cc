@@ -108,6 +108,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const Config& config, Clock& cloc
   app->metrics_.AddCallback("convault_key_cache_keys", "Unwrapped data keys held now.",
                             MetricsRegistry::Kind::kGauge,
                             [km] { return static_cast<double>(km->cached_keys()); });
+  app->metrics_.AddCallback(
+      "convault_crypto_keys_with_contexts",
+      "Data keys holding pooled cipher contexts now (at most 16,384 in the process).",
+      MetricsRegistry::Kind::kGauge,
+      [] { return static_cast<double>(crypto::AesGcmAead::PooledKeys()); });
   return app;
 }
 

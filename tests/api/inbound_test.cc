@@ -291,6 +291,25 @@ TEST(InboundApi, DataFilesHoldNoPlaintextPersonalValues) {
   EXPECT_GE(files, 2);
 }
 
+// The key caches are visible to operators: /metrics counts the data keys held
+// and the keys holding pooled cipher contexts (bounded, docs/keys.md), and
+// names nobody.
+TEST(InboundApi, MetricsShowTheKeysHeldAndNoPersonalValues) {
+  Fixture f;
+  ASSERT_EQ(f.Post(Message("m-1", std::string("mail ") + kEmail)).status, 200);
+  std::string metrics = f.server.client().Get("/metrics").body;
+  auto value = [&](const std::string& name) -> double {
+    size_t at = metrics.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(metrics.substr(at + name.size() + 2));
+  };
+  EXPECT_GE(value("convault_key_cache_keys"), 2);  // the tenant's key and the end user's
+  EXPECT_GE(value("convault_crypto_keys_with_contexts"), 1);
+  for (const char* canary : {kEmail, kName, kKey, "CANARY"}) {
+    EXPECT_EQ(metrics.find(canary), std::string::npos) << canary;
+  }
+}
+
 // The pipeline starts a sender's next message from what their last one found
 // (IngestCache); changes made since, elsewhere, are caught by the commit and
 // cost a retry, never a message stored in the wrong place.
