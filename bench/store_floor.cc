@@ -1,8 +1,9 @@
 // store_floor: what SQLite alone costs for the rows that ingest writes, the
 // floor under bench/ingest's figure. Reads the store of a finished bench run
 // (a stopped server's data.db) and replays its rows into a new database with
-// the same schema, the server's connection settings and its VFS (one write per
-// commit, docs/decisions/0013-one-write-per-commit.md), one inbound message at
+// the same schema, opened as the server opens its own (sqlite::Connection: its
+// pragmas and its VFS, docs/decisions/0013-one-write-per-commit.md), with
+// synchronous and the checkpoint size as asked, one inbound message at
 // a time in the order the server accepted them (entry ids are time-ordered):
 // a new end user's row, blind-index entries and consent records; a new
 // session's row, participants and context; otherwise the session's update;
@@ -32,7 +33,7 @@
 
 #include "CLI/CLI.hpp"
 #include "nlohmann/json.hpp"
-#include "store/sqlite/wal_write_buffer.h"
+#include "store/sqlite/connection.h"
 
 namespace {
 
@@ -250,17 +251,15 @@ int main(int argc, char** argv) {
   std::sort(entries.rows.begin(), entries.rows.end(),
             [&](const Row& a, const Row& b) { return a[entry_id].bytes < b[entry_id].bytes; });
 
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(target.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      convault::sqlite::BufferedWalVfs()) != SQLITE_OK) {
-    Fail(db, "creating " + target);
+  // The server's own connection: its VFS, pragmas and process settings.
+  auto connection = convault::sqlite::Connection::Open(target, {});
+  if (!connection.ok()) {
+    std::cerr << "store_floor: creating " << target << ": " << connection.status() << "\n";
+    return 1;
   }
-  for (const std::string& pragma : {std::string("journal_mode=WAL"), "synchronous=" + synchronous,
-                                    std::string("foreign_keys=ON"), std::string("secure_delete=ON"),
-                                    std::string("temp_store=MEMORY"),
-                                    "wal_autocheckpoint=" + std::to_string(checkpoint_pages)}) {
-    Exec(db, "PRAGMA " + pragma);
-  }
+  sqlite3* db = (*connection)->raw();
+  Exec(db, "PRAGMA synchronous=" + synchronous);
+  Exec(db, "PRAGMA wal_autocheckpoint=" + std::to_string(checkpoint_pages));
   // The schema and the tables ingest does not write (tenants, channels,
   // rules, keys), before the clock starts.
   Exec(db, "BEGIN");
@@ -328,7 +327,7 @@ int main(int argc, char** argv) {
   const double commit_seconds = std::chrono::duration<double>(in_commits).count();
   sqlite3_finalize(touch);
   for (auto& [name, table] : tables) sqlite3_finalize(table.insert);
-  sqlite3_close(db);
+  connection->reset();
 
   const double n = replayed_messages > 0 ? replayed_messages : 1;
   nlohmann::json out = {{"label", label},
